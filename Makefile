@@ -1,0 +1,46 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper of those.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+POSTGRES_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test test-sqlite test-postgres lint format messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/emicronora migrate
+	$(BIN)/emicronora demo --if-empty
+	$(BIN)/emicronora serve
+
+test: install lint test-sqlite
+
+test-sqlite: install
+	$(BIN)/pytest
+
+# The same suite against PostgreSQL; .ci/run calls it after `make test`.
+test-postgres: install
+	EMICRONORA_TEST_DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extracts every translatable string into the French catalogue (then translate the new entries).
+messages: install
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k lazy -o emicronora/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i emicronora/translations/messages.pot -d emicronora/translations -l fr
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

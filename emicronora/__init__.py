@@ -1,0 +1,1 @@
+"""e-Micronora: an open platform for running a trade fair online."""

@@ -1,0 +1,60 @@
+"""create_app(settings): routes, middleware, lifespan (engine, sessionmaker, templates)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from emicronora import db
+from emicronora.accounts.routes import routes as account_routes
+from emicronora.api.routes import routes as api_routes
+from emicronora.organiser.routes import routes as organiser_routes
+from emicronora.programme.routes import routes as programme_routes
+from emicronora.settings import PROJECT_ROOT, Settings
+from emicronora.web.errors import EXCEPTION_HANDLERS
+from emicronora.web.middleware import CSRFMiddleware, SecurityHeadersMiddleware, VisitorMiddleware
+from emicronora.web.templating import create_templates
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    templates = create_templates(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        engine = db.create_engine(settings.database_url)
+        try:
+            yield {
+                "settings": settings,
+                "engine": engine,
+                "sessionmaker": db.create_sessionmaker(engine),
+                "templates": templates,
+            }
+        finally:
+            await engine.dispose()
+
+    routes = [
+        *programme_routes,
+        *account_routes,
+        Mount("/organiser", routes=organiser_routes),
+        Mount("/api", routes=api_routes),
+        Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
+    ]
+    middleware = [
+        Middleware(SecurityHeadersMiddleware, settings=settings),
+        Middleware(CSRFMiddleware, settings=settings),
+        Middleware(VisitorMiddleware),
+    ]
+    return Starlette(
+        debug=settings.debug,
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )

@@ -1,0 +1,119 @@
+"""The `emicronora` command: serve, migrate, demo, create-organiser."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import os
+from datetime import UTC, date, datetime
+
+import click
+import uvicorn
+
+from emicronora import db, migrations
+from emicronora.accounts import operations, passwords
+from emicronora.settings import Settings
+
+
+@click.group()
+def main() -> None:
+    """e-Micronora: run a trade fair online."""
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    settings = Settings.from_env()
+    migrations.upgrade(settings.database_url)
+    click.echo("Database is up to date.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=int(os.environ.get("PORT", "8000")), show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+def serve(host: str, port: int, workers: int, reload: bool) -> None:
+    """Serve the web application."""
+    uvicorn.run(
+        "emicronora.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+@main.command()
+@click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="First day of the fair (default: today). 2020-09-22 lays out the original dates.",
+)
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds a programme.")
+def demo(start: datetime | None, if_empty: bool) -> None:
+    """Seed the e-Micronora demo: programme, companies and one account per role."""
+    from emicronora.demo.seed import seed_demo
+
+    settings = Settings.from_env()
+    first_day = start.date() if start else date.today()
+
+    async def run() -> list[tuple[str, str, str]] | None:
+        engine = db.create_engine(settings.database_url)
+        try:
+            async with db.create_sessionmaker(engine)() as session, session.begin():
+                return await seed_demo(session, first_day, settings, if_empty=if_empty)
+        finally:
+            await engine.dispose()
+
+    accounts = asyncio.run(run())
+    if accounts is None:
+        click.echo("The database already holds a programme: demo not seeded.")
+        return
+    click.echo(f"e-Micronora demo seeded, first day {first_day.isoformat()}. Demo accounts:")
+    for role, email, password in accounts:
+        click.echo(f"  {role:<12} {email:<36} {password}")
+
+
+@main.command("create-organiser")
+@click.argument("email")
+@click.option("--name", default="Organiser", show_default=True)
+@click.option(
+    "--password",
+    envvar="EMICRONORA_NEW_PASSWORD",
+    default=None,
+    help="Read from EMICRONORA_NEW_PASSWORD or asked for when not given.",
+)
+def create_organiser(email: str, name: str, password: str | None) -> None:
+    """Create an organiser account, or make an existing account an organiser."""
+    settings = Settings.from_env()
+    email = operations.normalise_email(email)
+    if not operations.EMAIL_PATTERN.match(email):
+        raise click.BadParameter("not a valid e-mail address", param_hint="EMAIL")
+
+    async def run() -> str:
+        engine = db.create_engine(settings.database_url)
+        try:
+            async with db.create_sessionmaker(engine)() as session, session.begin():
+                existing = await operations.find_user_by_email(session, email)
+                if existing is not None:
+                    existing.is_organiser = True
+                    return f"{email} is now an organiser."
+                secret = password or getpass.getpass("Password for the new organiser: ")
+                problem = passwords.password_problem(secret, email=email, name=name)
+                if problem:
+                    raise click.ClickException(problem)
+                registration = operations.Registration(
+                    name=name, email=email, company="e-Micronora", country="FR", password=secret
+                )
+                await operations.create_user(
+                    session, registration, settings, datetime.now(UTC), is_organiser=True
+                )
+                return f"Organiser {email} created."
+        finally:
+            await engine.dispose()
+
+    click.echo(asyncio.run(run()))

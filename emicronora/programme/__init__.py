@@ -1,0 +1,1 @@
+"""The themed programme: days, themes, webinars and pitch sessions, speakers, personal agendas."""
