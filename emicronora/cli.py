@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import getpass
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import click
 import uvicorn
 
 from emicronora import db, migrations
 from emicronora.accounts import operations, passwords
+from emicronora.demo import data as demo_data
+from emicronora.demo.seed import seed_demo
 from emicronora.settings import Settings
 
 
@@ -56,10 +58,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds a programme.")
 def demo(start: datetime | None, if_empty: bool) -> None:
     """Seed the e-Micronora demo: programme, companies and one account per role."""
-    from emicronora.demo.seed import seed_demo
-
     settings = Settings.from_env()
-    first_day = start.date() if start else date.today()
+    # "Today" in the event's zone: the demo puts a live session at this moment of the fair's first day.
+    first_day = start.date() if start else datetime.now(settings.tz).date()
 
     async def run() -> list[tuple[str, str, str]] | None:
         engine = db.create_engine(settings.database_url)
@@ -71,11 +72,13 @@ def demo(start: datetime | None, if_empty: bool) -> None:
 
     accounts = asyncio.run(run())
     if accounts is None:
-        click.echo("The database already holds a programme: demo not seeded.")
-        return
-    click.echo(f"e-Micronora demo seeded, first day {first_day.isoformat()}. Demo accounts:")
+        click.echo("The database already holds a programme: demo not seeded again.")
+        accounts = [(account.role, account.email, demo_data.DEMO_PASSWORD) for account in demo_data.ACCOUNTS]
+    else:
+        click.echo(f"e-Micronora demo seeded, first day {first_day.isoformat()}.")
+    click.echo("Demo accounts (unless changed since):")
     for role, email, password in accounts:
-        click.echo(f"  {role:<12} {email:<36} {password}")
+        click.echo(f"  {role:<10} {email:<34} {password}")
 
 
 @main.command("create-organiser")

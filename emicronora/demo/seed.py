@@ -1,0 +1,167 @@
+"""Turns the demo content of `data` into rows, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emicronora.accounts.operations import Registration, create_user
+from emicronora.accounts.passwords import password_problem
+from emicronora.demo import data
+from emicronora.models import Company, Day, Session, Speaker, Theme
+from emicronora.settings import Settings
+
+LIVE_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A session of the programme placed on the calendar (UTC)."""
+
+    session: data.SessionData
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+
+def lay_out_day(day: date, sessions: Sequence[data.SessionData], tz: ZoneInfo) -> list[Slot]:
+    slots: list[Slot] = []
+    for session in sessions:
+        starts_at = datetime.combine(day, session.start, tzinfo=tz).astimezone(UTC)
+        slots.append(Slot(session, starts_at, starts_at + timedelta(minutes=session.minutes)))
+    return slots
+
+
+def _distance(slot: Slot, now: datetime) -> timedelta:
+    if slot.starts_at <= now < slot.ends_at:
+        return timedelta(0)
+    return min(abs(slot.starts_at - now), abs(now - slot.ends_at))
+
+
+def make_one_live(slots: Sequence[Slot], now: datetime, tz: ZoneInfo) -> list[Slot]:
+    """Moves the webinar closest to `now` so that it runs from `now` rounded down to the half hour (event
+    time) for LIVE_MINUTES, then pushes its neighbours away just enough that nothing overlaps it; the order
+    of the day and every duration are kept."""
+    webinars = [i for i, slot in enumerate(slots) if slot.session.kind == "webinar"]
+    live_index = min(webinars, key=lambda i: _distance(slots[i], now))
+    local = now.astimezone(tz)
+    half_hour = local.replace(minute=local.minute - local.minute % 30, second=0, microsecond=0)
+    starts_at = half_hour.astimezone(UTC)
+    result = list(slots)
+    result[live_index] = replace(
+        slots[live_index], starts_at=starts_at, ends_at=starts_at + timedelta(minutes=LIVE_MINUTES)
+    )
+    boundary = result[live_index].starts_at
+    for i in range(live_index - 1, -1, -1):
+        ends_at = min(result[i].ends_at, boundary)
+        result[i] = replace(result[i], starts_at=ends_at - result[i].duration, ends_at=ends_at)
+        boundary = result[i].starts_at
+    boundary = result[live_index].ends_at
+    for i in range(live_index + 1, len(result)):
+        starts_at = max(result[i].starts_at, boundary)
+        result[i] = replace(result[i], starts_at=starts_at, ends_at=starts_at + result[i].duration)
+        boundary = result[i].ends_at
+    return result
+
+
+async def seed_demo(
+    db: AsyncSession,
+    first_day: date,
+    settings: Settings,
+    *,
+    if_empty: bool = False,
+    now: datetime | None = None,
+) -> list[tuple[str, str, str]] | None:
+    """Seeds the demo inside the caller's transaction. Returns (role, email, password) of the demo accounts;
+    None when if_empty and the database already holds a Day."""
+    if if_empty and await db.scalar(select(Day.id).limit(1)) is not None:
+        return None
+    problem = password_problem(data.DEMO_PASSWORD)
+    if problem is not None:
+        raise ValueError(f"The demo password is refused: {problem}")
+    now = now or datetime.now(UTC)
+    tz = ZoneInfo(settings.event_timezone)
+
+    themes = {
+        theme.slug: Theme(slug=theme.slug, name_fr=theme.name_fr, name_en=theme.name_en, position=position)
+        for position, theme in enumerate(data.THEMES)
+    }
+    days = [
+        Day(date=first_day + timedelta(days=position), theme=themes[slug], position=position)
+        for position, slug in enumerate(data.DAY_THEMES)
+    ]
+    speakers = {
+        speaker.key: Speaker(
+            name=speaker.name, affiliation=speaker.affiliation, bio=speaker.bio, position=position
+        )
+        for position, speaker in enumerate(data.SPEAKERS)
+    }
+    db.add_all([*themes.values(), *days, *speakers.values()])
+
+    for day, day_sessions in zip(days, data.PROGRAMME, strict=True):
+        slots = lay_out_day(day.date, day_sessions, tz)
+        # On the first day of the fair, one webinar is always live, so that a newcomer sees a live session.
+        if day.position == 0 and day.date == now.astimezone(tz).date():
+            slots = make_one_live(slots, now, tz)
+        for position, slot in enumerate(slots):
+            db.add(
+                Session(
+                    kind=slot.session.kind,
+                    title=slot.session.title,
+                    abstract=slot.session.abstract,
+                    day=day,
+                    theme=day.theme,
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    position=position,
+                    created_at=now,
+                    updated_at=now,
+                    speakers=[speakers[key] for key in slot.session.speakers],
+                )
+            )
+
+    companies = {
+        company.key: Company(
+            name=company.name,
+            country=company.country,
+            city=company.city,
+            website=company.website,
+            description=company.description,
+            sector=company.sector,
+            is_exhibitor=company.is_exhibitor,
+            b2b_role=company.b2b_role,
+            created_at=now,
+        )
+        for company in data.COMPANIES
+    }
+    db.add_all(companies.values())
+    await db.flush()
+
+    accounts: list[tuple[str, str, str]] = []
+    for account in data.ACCOUNTS:
+        company = companies[account.company_key] if account.company_key else None
+        registration = Registration(
+            name=account.name,
+            email=account.email,
+            company=company.name if company else account.company_name,
+            country=company.country if company else "FR",
+            password=data.DEMO_PASSWORD,
+        )
+        await create_user(
+            db,
+            registration,
+            settings,
+            now,
+            is_organiser=account.is_organiser,
+            company_id=company.id if company else None,
+        )
+        accounts.append((account.role, account.email, data.DEMO_PASSWORD))
+    return accounts

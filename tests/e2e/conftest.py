@@ -1,0 +1,78 @@
+"""A real server (uvicorn in a subprocess, seeded with the 2020 demo) and Debian's headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    db_path = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
+    env = {
+        **os.environ,
+        "EMICRONORA_DATABASE_URL": f"sqlite+aiosqlite:///{db_path}",
+        "EMICRONORA_SECRET_KEY": "e2e-secret-key-" + "y" * 32,
+        "EMICRONORA_SITE_URL": f"http://127.0.0.1:{port}",
+        "EMICRONORA_ARGON2_TIME_COST": "1",
+        "EMICRONORA_ARGON2_MEMORY_KIB": "8192",
+    }
+    cli = [sys.executable, "-m", "emicronora"]
+    subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run([*cli, "demo", "--start", "2020-09-22"], env=env, check=True, capture_output=True)
+    log = (db_path.parent / "server.log").open("w")
+    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(base_url + "/login", timeout=1):  # noqa: S310 - our own server
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start: " + (db_path.parent / "server.log").read_text())
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
