@@ -14,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 from emicronora import db
 from emicronora.accounts.routes import routes as account_routes
 from emicronora.api.routes import routes as api_routes
+from emicronora.calendar.routes import routes as calendar_routes
 from emicronora.organiser.routes import routes as organiser_routes
 from emicronora.programme.routes import routes as programme_routes
 from emicronora.settings import PROJECT_ROOT, Settings
@@ -42,6 +43,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         *programme_routes,
         *account_routes,
+        # Before the /organiser mount: the organiser's calendar exports live with the calendar area.
+        *calendar_routes,
         Mount("/organiser", routes=organiser_routes),
         Mount("/api", routes=api_routes),
         Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),

@@ -6,14 +6,20 @@ import asyncio
 import getpass
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 import uvicorn
 
 from emicronora import db, migrations
 from emicronora.accounts import operations, passwords
+from emicronora.calendar import exports
+from emicronora.calendar.ical import build_calendar, serialise
+from emicronora.calendar.items import session_items
 from emicronora.demo import data as demo_data
 from emicronora.demo.seed import seed_demo
+from emicronora.i18n import current_locale
+from emicronora.programme import queries as programme_queries
 from emicronora.settings import Settings
 
 
@@ -120,3 +126,50 @@ def create_organiser(email: str, name: str, password: str | None) -> None:
             await engine.dispose()
 
     click.echo(asyncio.run(run()))
+
+
+@main.command("export-ics")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write into (created if missing).",
+)
+@click.option("--participant", "email", default=None, help="Only this participant's agenda (their e-mail).")
+@click.option("--locale", default=None, type=click.Choice(["fr", "en"]), help="Language of the texts.")
+def export_ics(out_dir: Path, email: str | None, locale: str | None) -> None:
+    """Write the programme and every participant's agenda as .ics files."""
+    settings = Settings.from_env()
+    current_locale.set(locale or settings.default_locale)
+    now = datetime.now(UTC)
+
+    async def run() -> tuple[list[exports.ParticipantAgenda], bytes]:
+        engine = db.create_engine(settings.database_url)
+        try:
+            async with db.create_sessionmaker(engine)() as session:
+                agendas = await exports.participant_agendas(
+                    session,
+                    settings,
+                    current_locale.get(),
+                    email=operations.normalise_email(email) if email else None,
+                )
+                items = session_items(
+                    await programme_queries.list_sessions(session), settings, current_locale.get()
+                )
+        finally:
+            await engine.dispose()
+        return agendas, serialise(build_calendar("e-Micronora", items, settings.tz, now))
+
+    agendas, programme_ics = asyncio.run(run())
+    if email and not agendas:
+        raise click.ClickException(f"No active participant with the e-mail address {email}.")
+    (out_dir / "participants").mkdir(parents=True, exist_ok=True)
+    if not email:
+        (out_dir / "programme.ics").write_bytes(programme_ics)
+    for agenda in agendas:
+        calendar = build_calendar(f"e-Micronora · {agenda.name}", agenda.items, settings.tz, now)
+        (out_dir / "participants" / exports.file_name(agenda)).write_bytes(serialise(calendar))
+    click.echo(
+        f"Wrote {len(agendas)} participant calendar(s){'' if email else ' and programme.ics'} to {out_dir}."
+    )

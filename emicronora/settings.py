@@ -47,6 +47,7 @@ class Settings:
     database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'emicronora.sqlite3'}"
     secret_key: str = field(default="", repr=False)
     site_url: str = "http://127.0.0.1:8000"
+    contact_email: str = "contact@e-micronora.example"
     event_timezone: str = "Europe/Paris"
     default_locale: str = "fr"
     debug: bool = False
@@ -98,6 +99,7 @@ class Settings:
             database_url=get("DATABASE_URL", defaults.database_url),
             secret_key=secret,
             site_url=get("SITE_URL", defaults.site_url),
+            contact_email=get("CONTACT_EMAIL", defaults.contact_email),
             event_timezone=tz_name,
             default_locale=locale,
             debug=_bool(get("DEBUG", "false"), "EMICRONORA_DEBUG"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,6 +45,16 @@ async def get_day_by_date(db: AsyncSession, day: object) -> Day | None:
 
 async def get_theme_by_slug(db: AsyncSession, slug: str) -> Theme | None:
     return await db.scalar(select(Theme).where(Theme.slug == slug))
+
+
+async def get_speaker(db: AsyncSession, speaker_id: int) -> Speaker | None:
+    return await db.get(Speaker, speaker_id)
+
+
+async def session_counts_by_day(db: AsyncSession) -> dict[int, int]:
+    """Day id -> number of sessions (cancelled ones included); days without sessions are absent."""
+    rows = await db.execute(select(Session.day_id, func.count()).group_by(Session.day_id))
+    return {day_id: count for day_id, count in rows}
 
 
 async def sessions_of_speaker(db: AsyncSession, speaker_id: int) -> list[Session]:

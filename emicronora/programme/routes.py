@@ -10,8 +10,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from emicronora.accounts.routes import safe_next
+from emicronora.calendar.items import session_item
+from emicronora.calendar.links import google_calendar_url
 from emicronora.programme import domain, queries
-from emicronora.web.context import current_user, require_user, sessionmaker_of
+from emicronora.web.context import current_user, require_user, sessionmaker_of, settings_of
 from emicronora.web.forms import read_form
 from emicronora.web.templating import render
 
@@ -93,8 +95,14 @@ async def session_detail(request: Request) -> Response:
         if session is None:
             raise HTTPException(404)
         starred = await queries.starred_session_ids(db, user.id) if user else set()
+    settings = settings_of(request)
+    google_url = google_calendar_url(
+        session_item(session, settings, request.state.locale), settings.event_timezone
+    )
     return render(
-        request, "programme/session.html", {"session": session, "starred": starred, **_page_context(now)}
+        request,
+        "programme/session.html",
+        {"session": session, "starred": starred, "google_url": google_url, **_page_context(now)},
     )
 
 

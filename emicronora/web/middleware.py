@@ -135,8 +135,12 @@ class CSRFMiddleware:
             cookie += "; Secure"
 
         async def send_with_cookie(message: Message) -> None:
+            # Only pages carry forms. Feeds and API answers are public and cacheable: a shared cache must
+            # never hand one visitor's cookie to another.
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).append("Set-Cookie", cookie)
+                headers = MutableHeaders(scope=message)
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.append("Set-Cookie", cookie)
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)

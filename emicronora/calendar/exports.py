@@ -1,0 +1,137 @@
+"""Organiser exports: every participant's agenda as one .ics each in a zip, and the same rows as CSV.
+
+The data are read in one query; building the files (CPU work) runs in a worker thread so that a large
+export never stalls the event loop."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+
+import anyio.to_thread
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emicronora.calendar.ical import CalendarItem, build_calendar, serialise
+from emicronora.calendar.items import session_item, sort_items
+from emicronora.models import Session, Star, User
+from emicronora.settings import Settings
+
+CSV_COLUMNS = (
+    "participant",
+    "email",
+    "company",
+    "uid",
+    "summary",
+    "start",
+    "end",
+    "timezone",
+    "status",
+    "sequence",
+    "url",
+)
+
+
+@dataclass(frozen=True)
+class ParticipantAgenda:
+    user_id: int
+    name: str
+    email: str
+    company: str
+    items: tuple[CalendarItem, ...]
+
+
+def file_name(agenda: ParticipantAgenda) -> str:
+    """An ASCII file name after the participant, unique by id: `camille-acheteuse-12.ics`."""
+    ascii_name = unicodedata.normalize("NFKD", agenda.name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "participant"
+    return f"{slug}-{agenda.user_id}.ics"
+
+
+async def participant_agendas(
+    db: AsyncSession, settings: Settings, locale: str, *, email: str | None = None
+) -> list[ParticipantAgenda]:
+    """Every active user with their items (an empty agenda is kept: it is still their calendar)."""
+    users_query = select(User).where(User.is_active.is_(True)).order_by(User.name, User.id)
+    if email is not None:
+        users_query = users_query.where(User.email == email)
+    users = list((await db.scalars(users_query)).unique().all())
+    stars_query = (
+        select(Star.user_id, Session)
+        .join(Session, Session.id == Star.session_id)
+        .order_by(Session.starts_at, Session.id)
+    )
+    if email is not None:
+        stars_query = stars_query.where(Star.user_id.in_([u.id for u in users]))
+    items_by_user: dict[int, list[CalendarItem]] = {}
+    item_cache: dict[int, CalendarItem] = {}
+    for user_id, session in (await db.execute(stars_query)).unique().all():
+        if session.id not in item_cache:
+            item_cache[session.id] = session_item(session, settings, locale)
+        items_by_user.setdefault(user_id, []).append(item_cache[session.id])
+    return [
+        ParticipantAgenda(
+            user_id=u.id,
+            name=u.name,
+            email=u.email,
+            company=u.company.name if u.company else u.company_name,
+            items=tuple(sort_items(items_by_user.get(u.id, []))),
+        )
+        for u in users
+    ]
+
+
+def agendas_zip(
+    agendas: list[ParticipantAgenda], settings: Settings, calendar_name: str, dtstamp: datetime
+) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for agenda in agendas:
+            calendar = build_calendar(f"{calendar_name} · {agenda.name}", agenda.items, settings.tz, dtstamp)
+            archive.writestr(file_name(agenda), serialise(calendar))
+    return buffer.getvalue()
+
+
+def _cell(value: str) -> str:
+    # Spreadsheet apps run a cell that starts with these as a formula (CSV injection): quote it.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def agendas_csv(agendas: list[ParticipantAgenda], settings: Settings) -> bytes:
+    # UTF-8 with a BOM: spreadsheet apps then read French accents right.
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(CSV_COLUMNS)
+    for agenda in agendas:
+        for item in agenda.items:
+            writer.writerow(
+                (
+                    _cell(agenda.name),
+                    _cell(agenda.email),
+                    _cell(agenda.company),
+                    item.uid,
+                    _cell(item.summary),
+                    item.start.astimezone(settings.tz).isoformat(),
+                    item.end.astimezone(settings.tz).isoformat(),
+                    settings.event_timezone,
+                    "CANCELLED" if item.cancelled else "CONFIRMED",
+                    item.sequence,
+                    item.url,
+                )
+            )
+    return ("\ufeff" + text.getvalue()).encode("utf-8")
+
+
+async def build_zip(
+    agendas: list[ParticipantAgenda], settings: Settings, calendar_name: str, dtstamp: datetime
+) -> bytes:
+    return await anyio.to_thread.run_sync(agendas_zip, agendas, settings, calendar_name, dtstamp)
+
+
+async def build_csv(agendas: list[ParticipantAgenda], settings: Settings) -> bytes:
+    return await anyio.to_thread.run_sync(agendas_csv, agendas, settings)

@@ -1,0 +1,67 @@
+"""What goes into each feed: programme sessions (and, as those areas arrive, meetings and pitch slots) turned
+into CalendarItems."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emicronora.calendar.ical import CalendarItem
+from emicronora.i18n import _
+from emicronora.models import Session, User
+from emicronora.programme import queries as programme
+from emicronora.programme.domain import KIND_LABELS
+from emicronora.settings import Settings
+
+
+def site_host(settings: Settings) -> str:
+    return urlsplit(settings.site_origin).hostname or "localhost"
+
+
+def session_uid(session_id: int, settings: Settings) -> str:
+    return f"session-{session_id}@{site_host(settings)}"
+
+
+def session_item(session: Session, settings: Settings, locale: str) -> CalendarItem:
+    theme = session.theme.name(locale)
+    lines = [session.abstract.strip()] if session.abstract.strip() else []
+    if session.speakers:
+        speakers = ", ".join(
+            f"{s.name} ({s.affiliation})" if s.affiliation else s.name for s in session.speakers
+        )
+        lines.append(_("Speakers: %(speakers)s", speakers=speakers))
+    lines.append(_("Theme: %(theme)s", theme=theme))
+    url = f"{settings.site_origin}/sessions/{session.id}"
+    lines.append(url)
+    return CalendarItem(
+        uid=session_uid(session.id, settings),
+        summary=f"{_(KIND_LABELS[session.kind])} · {session.title}"
+        if session.kind == "pitch"
+        else session.title,
+        start=session.starts_at,
+        end=session.ends_at,
+        sequence=session.sequence,
+        last_modified=session.updated_at,
+        cancelled=session.is_cancelled,
+        description="\n\n".join(lines),
+        url=url,
+        location=url,
+        categories=(theme,),
+        organizer_name="e-Micronora",
+        organizer_email=settings.contact_email,
+    )
+
+
+def session_items(sessions: Iterable[Session], settings: Settings, locale: str) -> list[CalendarItem]:
+    return [session_item(session, settings, locale) for session in sessions]
+
+
+async def personal_items(db: AsyncSession, user: User, settings: Settings, locale: str) -> list[CalendarItem]:
+    """Everything of the user's: the sessions they starred (B2B meetings and pitch slots join here)."""
+    return session_items(await programme.agenda(db, user.id), settings, locale)
+
+
+def sort_items(items: Sequence[CalendarItem]) -> list[CalendarItem]:
+    return sorted(items, key=lambda item: (item.start, item.uid))
