@@ -39,7 +39,7 @@ format: install
 
 # Extracts every translatable string into the French catalogue (then translate the new entries).
 messages: install
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k lazy -o emicronora/translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k lazy -k gettext_ -o emicronora/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i emicronora/translations/messages.pot -d emicronora/translations -l fr
 
 clean:

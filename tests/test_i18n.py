@@ -13,7 +13,7 @@ METHOD_MAP = [("emicronora/**.py", "python"), ("templates/**.html", "jinja2")]
 OPTIONS = {
     "templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
 }
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy": None}
+KEYWORDS = {"_": None, "gettext": None, "gettext_": None, "ngettext": (1, 2), "lazy": None}
 
 
 def _extracted_messages() -> set[str]:

@@ -51,7 +51,7 @@ async def test_registration_rerenders_values_with_one_message_per_wrong_field(
     assert "Saisissez une adresse e-mail valide." in response.text
     assert "Utilisez au moins 12 caractères." in response.text
     assert "Choisissez votre pays dans la liste." in response.text
-    assert "Vous devez accepter les conditions d&#39;utilisation pour vous inscrire." in response.text
+    assert "Vous devez accepter les conditions d’utilisation pour vous inscrire." in response.text
     async with sessionmaker() as db:
         assert await db.scalar(select(func.count()).select_from(User)) == 0
 
