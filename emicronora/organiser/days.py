@@ -1,0 +1,102 @@
+"""Organiser pages for days: create, edit (a new date moves its sessions), cancel or restore all their
+sessions, reorder, and delete an empty day."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from emicronora.forms import Form
+from emicronora.models import Day
+from emicronora.organiser.common import (
+    OVERVIEW,
+    ExtraContext,
+    delete_action,
+    edit_page,
+    get_or_404,
+    move_action,
+    now,
+    see_other,
+)
+from emicronora.programme import operations, queries
+from emicronora.web.context import require_organiser, sessionmaker_of, settings_of
+
+TEMPLATE = "organiser/day_form.html"
+
+
+def day_values(day: Day) -> dict[str, str]:
+    return {"date": day.date.isoformat(), "theme_id": str(day.theme_id)}
+
+
+def theme_choices(locale: str) -> ExtraContext:
+    async def context(db: AsyncSession) -> dict[str, Any]:
+        themes = await queries.list_themes(db)
+        return {"theme_options": [(theme.id, theme.name(locale)) for theme in themes]}
+
+    return context
+
+
+async def edit_day(request: Request) -> Response:
+    """/organiser/days/new and /organiser/days/{id}/edit."""
+    require_organiser(request)
+    tz = settings_of(request).tz
+
+    async def save(db: AsyncSession, form: Form, day: Day | None) -> Day | None:
+        return await operations.save_day(db, form, day, tz=tz, now=now())
+
+    return await edit_page(
+        request,
+        model=Day,
+        id_param="day_id",
+        template=TEMPLATE,
+        values_of=day_values,
+        save=save,
+        anchor="day",
+        context=theme_choices(request.state.locale),
+    )
+
+
+async def set_cancelled(request: Request) -> Response:
+    """/cancel cancels every session of the day, /restore restores them; each changed one is bumped."""
+    require_organiser(request)
+    day_id: int = request.path_params["day_id"]
+    async with sessionmaker_of(request)() as db, db.begin():
+        day = await get_or_404(db, Day, day_id)
+        if request.url.path.endswith("/cancel"):
+            await operations.cancel_day(db, day, now())
+        else:
+            await operations.restore_day(db, day, now())
+    return see_other(f"{OVERVIEW}#day-{day_id}")
+
+
+async def move_day(request: Request) -> Response:
+    require_organiser(request)
+    return await move_action(request, model=Day, id_param="day_id", move=operations.move_day, anchor="day")
+
+
+async def delete_day(request: Request) -> Response:
+    require_organiser(request)
+    return await delete_action(
+        request,
+        model=Day,
+        id_param="day_id",
+        template=TEMPLATE,
+        values_of=day_values,
+        delete=operations.delete_day,
+        anchor="days",
+        context=theme_choices(request.state.locale),
+    )
+
+
+routes: list[BaseRoute] = [
+    Route("/days/new", edit_day, methods=["GET", "POST"]),
+    Route("/days/{day_id:int}/edit", edit_day, methods=["GET", "POST"]),
+    Route("/days/{day_id:int}/cancel", set_cancelled, methods=["POST"]),
+    Route("/days/{day_id:int}/restore", set_cancelled, methods=["POST"]),
+    Route("/days/{day_id:int}/move", move_day, methods=["POST"]),
+    Route("/days/{day_id:int}/delete", delete_day, methods=["POST"]),
+]

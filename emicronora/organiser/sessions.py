@@ -1,0 +1,107 @@
+"""Organiser pages for sessions: create, edit, cancel, restore and reorder (never delete: feeds need them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import tzinfo
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from emicronora.forms import Form
+from emicronora.i18n import _, format_day
+from emicronora.models import Session
+from emicronora.organiser.common import OVERVIEW, edit_page, get_or_404, move_action, now, see_other
+from emicronora.programme import domain, operations, queries
+from emicronora.web.context import require_organiser, sessionmaker_of, settings_of
+
+TEMPLATE = "organiser/session_form.html"
+
+
+def session_values(tz: tzinfo) -> Callable[[Session], dict[str, str]]:
+    def values_of(session: Session) -> dict[str, str]:
+        return {
+            "kind": session.kind,
+            "title": session.title,
+            "abstract": session.abstract,
+            "day_id": str(session.day_id),
+            "theme_id": str(session.theme_id),
+            "starts_at": session.starts_at.astimezone(tz).strftime("%H:%M"),
+            "ends_at": session.ends_at.astimezone(tz).strftime("%H:%M"),
+            "speaker_ids": ",".join(str(s.id) for s in session.speakers),
+        }
+
+    return values_of
+
+
+async def session_choices(db: AsyncSession, locale: str) -> dict[str, Any]:
+    days = await queries.list_days(db)
+    themes = await queries.list_themes(db)
+    speakers = await queries.list_speakers(db)
+    return {
+        "kind_options": [(kind, _(label)) for kind, label in domain.KIND_LABELS.items()],
+        "day_options": [
+            (day.id, f"{format_day(day.date, 'EEE d MMM y')} – {day.theme.name(locale)}") for day in days
+        ],
+        "theme_options": [(theme.id, theme.name(locale)) for theme in themes],
+        "speaker_options": [
+            (s.id, f"{s.name} ({s.affiliation})" if s.affiliation else s.name) for s in speakers
+        ],
+    }
+
+
+async def edit_session(request: Request) -> Response:
+    """/organiser/sessions/new and /organiser/sessions/{id}/edit."""
+    require_organiser(request)
+    settings = settings_of(request)
+    locale: str = request.state.locale
+
+    async def save(db: AsyncSession, form: Form, session: Session | None) -> Session | None:
+        return await operations.save_session(db, form, session, tz=settings.tz, now=now())
+
+    async def context(db: AsyncSession) -> dict[str, Any]:
+        return await session_choices(db, locale)
+
+    return await edit_page(
+        request,
+        model=Session,
+        id_param="session_id",
+        template=TEMPLATE,
+        values_of=session_values(settings.tz),
+        save=save,
+        anchor="session",
+        context=context,
+        prefill=("day_id", "theme_id"),
+    )
+
+
+async def set_cancelled(request: Request) -> Response:
+    """/cancel and /restore: both bump the session's sequence when its status changes."""
+    require_organiser(request)
+    session_id: int = request.path_params["session_id"]
+    async with sessionmaker_of(request)() as db, db.begin():
+        session = await get_or_404(db, Session, session_id)
+        if request.url.path.endswith("/cancel"):
+            operations.cancel_session(session, now())
+        else:
+            operations.restore_session(session, now())
+    return see_other(f"{OVERVIEW}#session-{session_id}")
+
+
+async def move_session(request: Request) -> Response:
+    require_organiser(request)
+    return await move_action(
+        request, model=Session, id_param="session_id", move=operations.move_session, anchor="session"
+    )
+
+
+routes: list[BaseRoute] = [
+    Route("/sessions/new", edit_session, methods=["GET", "POST"]),
+    Route("/sessions/{session_id:int}/edit", edit_session, methods=["GET", "POST"]),
+    Route("/sessions/{session_id:int}/cancel", set_cancelled, methods=["POST"]),
+    Route("/sessions/{session_id:int}/restore", set_cancelled, methods=["POST"]),
+    Route("/sessions/{session_id:int}/move", move_session, methods=["POST"]),
+]
