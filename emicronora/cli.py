@@ -99,6 +99,7 @@ def demo(start: datetime | None, if_empty: bool) -> None:
 def create_organiser(email: str, name: str, password: str | None) -> None:
     """Create an organiser account, or make an existing account an organiser."""
     settings = Settings.from_env()
+    current_locale.set(settings.default_locale)
     email = operations.normalise_email(email)
     if not operations.EMAIL_PATTERN.match(email):
         raise click.BadParameter("not a valid e-mail address", param_hint="EMAIL")
