@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from emicronora.demo.seed import seed_demo
-from emicronora.models import Company, Day, Session, User
+from emicronora.models import Company, Day, Session, Star, User
 from emicronora.programme.domain import session_status
 
 
@@ -41,6 +41,9 @@ async def test_demo_lays_out_the_2020_fair(sessionmaker, settings) -> None:
         assert organiser.is_organiser
         exhibitor = await db.scalar(select(User).where(User.email == "exhibitor@e-micronora.example"))
         assert exhibitor.is_exhibitor
+        attendee = await db.scalar(select(User).where(User.email == "attendee@e-micronora.example"))
+        starred = await db.scalar(select(func.count()).select_from(Star).where(Star.user_id == attendee.id))
+        assert starred == 4  # the first session of each day, so that the demo agenda and feed are not empty
         first = await db.scalar(select(Session).order_by(Session.starts_at))
         assert first.starts_at.astimezone(ZoneInfo("Europe/Paris")).date() == date(2020, 9, 22)
 

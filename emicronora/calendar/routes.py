@@ -141,35 +141,25 @@ async def replace_personal_feed(request: Request) -> Response:
     return RedirectResponse("/calendar?replaced=1", status_code=303)
 
 
-async def organiser_agendas_zip(request: Request) -> Response:
+async def organiser_agendas(request: Request) -> Response:
+    """Every participant's agenda: a zip of .ics files, or the same rows as CSV (`.../agendas.csv`)."""
     require_organiser(request)
+    export_format = request.path_params["format"]
+    if export_format not in ("zip", "csv"):
+        raise HTTPException(404)
     settings = settings_of(request)
     async with sessionmaker_of(request)() as db:
         agendas = await exports.participant_agendas(db, settings, current_locale.get())
-    body = await exports.build_zip(agendas, settings, EXPORT_NAME, datetime.now(UTC))
+    if export_format == "zip":
+        body = await exports.build_zip(agendas, settings, EXPORT_NAME, datetime.now(UTC))
+        media_type = "application/zip"
+    else:
+        body = await exports.build_csv(agendas, settings)
+        media_type = "text/csv; charset=utf-8"
+    disposition = f'attachment; filename="e-micronora-agendas.{export_format}"'
+    # Personal data of every participant: never kept by a cache.
     return Response(
-        body,
-        media_type="application/zip",
-        headers={
-            "Content-Disposition": 'attachment; filename="e-micronora-agendas.zip"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
-async def organiser_agendas_csv(request: Request) -> Response:
-    require_organiser(request)
-    settings = settings_of(request)
-    async with sessionmaker_of(request)() as db:
-        agendas = await exports.participant_agendas(db, settings, current_locale.get())
-    body = await exports.build_csv(agendas, settings)
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": 'attachment; filename="e-micronora-agendas.csv"',
-            "Cache-Control": "no-store",
-        },
+        body, media_type=media_type, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"}
     )
 
 
@@ -203,6 +193,5 @@ routes = [
     Route("/sessions/{session_id:int}/calendar.ics", session_file, methods=["GET"]),
     Route("/organiser/exports", organiser_exports_page, methods=["GET"]),
     Route("/organiser/exports/programme.ics", organiser_programme_ics, methods=["GET"]),
-    Route("/organiser/exports/agendas.zip", organiser_agendas_zip, methods=["GET"]),
-    Route("/organiser/exports/agendas.csv", organiser_agendas_csv, methods=["GET"]),
+    Route("/organiser/exports/agendas.{format:str}", organiser_agendas, methods=["GET"]),
 ]

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from emicronora.accounts.operations import Registration, create_user
 from emicronora.accounts.passwords import password_problem
 from emicronora.demo import data
-from emicronora.models import Company, Day, Session, Speaker, Theme
+from emicronora.models import Company, Day, Session, Speaker, Star, Theme
 from emicronora.settings import Settings
 
 LIVE_MINUTES = 60
@@ -106,27 +106,29 @@ async def seed_demo(
     }
     db.add_all([*themes.values(), *days, *speakers.values()])
 
+    first_of_each_day: list[Session] = []
     for day, day_sessions in zip(days, data.PROGRAMME, strict=True):
         slots = lay_out_day(day.date, day_sessions, tz)
         # On the first day of the fair, one webinar is always live, so that a newcomer sees a live session.
         if day.position == 0 and day.date == now.astimezone(tz).date():
             slots = make_one_live(slots, now, tz)
         for position, slot in enumerate(slots):
-            db.add(
-                Session(
-                    kind=slot.session.kind,
-                    title=slot.session.title,
-                    abstract=slot.session.abstract,
-                    day=day,
-                    theme=day.theme,
-                    starts_at=slot.starts_at,
-                    ends_at=slot.ends_at,
-                    position=position,
-                    created_at=now,
-                    updated_at=now,
-                    speakers=[speakers[key] for key in slot.session.speakers],
-                )
+            session = Session(
+                kind=slot.session.kind,
+                title=slot.session.title,
+                abstract=slot.session.abstract,
+                day=day,
+                theme=day.theme,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                position=position,
+                created_at=now,
+                updated_at=now,
+                speakers=[speakers[key] for key in slot.session.speakers],
             )
+            db.add(session)
+            if position == 0:
+                first_of_each_day.append(session)
 
     companies = {
         company.key: Company(
@@ -155,7 +157,7 @@ async def seed_demo(
             country=company.country if company else "FR",
             password=data.DEMO_PASSWORD,
         )
-        await create_user(
+        user = await create_user(
             db,
             registration,
             settings,
@@ -163,5 +165,8 @@ async def seed_demo(
             is_organiser=account.is_organiser,
             company_id=company.id if company else None,
         )
+        # A demo agenda that is not empty: "Mon programme" and the personal calendar feed show something.
+        if not account.is_organiser:
+            db.add_all(Star(user_id=user.id, session_id=session.id) for session in first_of_each_day)
         accounts.append((account.role, account.email, data.DEMO_PASSWORD))
     return accounts

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -69,8 +69,6 @@ def render(
         "user": current_user(request),
         "csrf_token": request.state.csrf_token,
         "locale": locale,
-        "now": datetime.now(UTC),
-        "today": date.today(),
         "settings": settings_of(request),
         "current_path": request.url.path + (("?" + request.url.query) if request.url.query else ""),
         "url_with": url_with,

@@ -184,6 +184,7 @@ async def test_organiser_zip_has_one_calendar_per_participant(
     ]
     assert events(archive.read(names[0])) == {}
 
+    assert (await client.get("/organiser/exports/agendas.pdf")).status_code == 404
     table = await client.get("/organiser/exports/agendas.csv")
     assert table.content.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(table.content.decode("utf-8-sig"))))
