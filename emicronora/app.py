@@ -15,6 +15,9 @@ from emicronora import db
 from emicronora.accounts.routes import routes as account_routes
 from emicronora.api.routes import routes as api_routes
 from emicronora.calendar.routes import routes as calendar_routes
+from emicronora.live.broadcast import create_broadcast
+from emicronora.live.hub import RoomHub
+from emicronora.live.routes import routes as live_routes
 from emicronora.organiser.routes import routes as organiser_routes
 from emicronora.programme.routes import routes as programme_routes
 from emicronora.settings import PROJECT_ROOT, Settings
@@ -30,14 +33,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
         engine = db.create_engine(settings.database_url)
+        sessionmaker = db.create_sessionmaker(engine)
+        hub = RoomHub(
+            sessionmaker, create_broadcast(settings.broadcast_url, channel=settings.broadcast_channel)
+        )
+        await hub.start()
         try:
             yield {
                 "settings": settings,
                 "engine": engine,
-                "sessionmaker": db.create_sessionmaker(engine),
+                "sessionmaker": sessionmaker,
                 "templates": templates,
+                "hub": hub,
             }
         finally:
+            await hub.stop()
             await engine.dispose()
 
     routes = [
@@ -45,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *account_routes,
         # Before the /organiser mount: the organiser's calendar exports live with the calendar area.
         *calendar_routes,
+        *live_routes,
         Mount("/organiser", routes=organiser_routes),
         Mount("/api", routes=api_routes),
         Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),

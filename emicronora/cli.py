@@ -45,6 +45,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     """Serve the web application."""
     uvicorn.run(
         "emicronora.asgi:app",
+        # Room messages are small; a large frame is refused by the server before the app reads it.
+        ws_max_size=64 * 1024,
+        ws="websockets-sansio",
         host=host,
         port=port,
         workers=workers,

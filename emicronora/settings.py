@@ -48,6 +48,10 @@ class Settings:
     secret_key: str = field(default="", repr=False)
     site_url: str = "http://127.0.0.1:8000"
     contact_email: str = "contact@e-micronora.example"
+    # memory:// (one process) or redis://host:port/db (several workers or hosts).
+    broadcast_url: str = "memory://"
+    # Prefixes the Redis channel and presence keys, so that several sites can share one Redis.
+    broadcast_channel: str = "emicronora:events"
     event_timezone: str = "Europe/Paris"
     default_locale: str = "fr"
     debug: bool = False
@@ -92,6 +96,9 @@ class Settings:
             ZoneInfo(tz_name)
         except Exception:
             raise SettingsError(f"EMICRONORA_TIMEZONE is not a known time zone: {tz_name!r}") from None
+        broadcast_url = get("BROADCAST_URL", defaults.broadcast_url)
+        if not broadcast_url.startswith(("memory://", "redis://", "rediss://")):
+            raise SettingsError("EMICRONORA_BROADCAST_URL must start with memory://, redis:// or rediss://")
         locale = get("DEFAULT_LOCALE", defaults.default_locale)
         if locale not in ("fr", "en"):
             raise SettingsError("EMICRONORA_DEFAULT_LOCALE must be fr or en")
@@ -100,6 +107,8 @@ class Settings:
             secret_key=secret,
             site_url=get("SITE_URL", defaults.site_url),
             contact_email=get("CONTACT_EMAIL", defaults.contact_email),
+            broadcast_url=broadcast_url,
+            broadcast_channel=get("BROADCAST_CHANNEL", defaults.broadcast_channel),
             event_timezone=tz_name,
             default_locale=locale,
             debug=_bool(get("DEBUG", "false"), "EMICRONORA_DEBUG"),

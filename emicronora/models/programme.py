@@ -68,6 +68,9 @@ class Session(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     is_cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where the live stream and, afterwards, the replay are: a YouTube, Vimeo, Dailymotion or Jitsi address.
+    stream_url: Mapped[str] = mapped_column(String(500), default="")
+    replay_url: Mapped[str] = mapped_column(String(500), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""Live rooms: chat, Q&A, polls and presence over WebSockets."""

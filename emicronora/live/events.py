@@ -1,0 +1,161 @@
+"""The room event log: append (persist, numbered per room) and replay."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emicronora.models import Room, RoomEvent
+
+# How many missed events a reconnecting client may replay; beyond that it gets a fresh snapshot instead.
+MAX_REPLAY = 2000
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who may see an event. Empty means everyone in the room."""
+
+    moderators: bool = False
+    user_ids: tuple[int, ...] = ()
+
+    def allows(self, user_id: int, is_moderator: bool) -> bool:
+        return is_moderator or user_id in self.user_ids
+
+    def to_json(self) -> dict[str, Any]:
+        return {"moderators": self.moderators, "user_ids": list(self.user_ids)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Audience | None:
+        if not data:
+            return None
+        return cls(
+            moderators=bool(data.get("moderators")), user_ids=tuple(int(u) for u in data.get("user_ids", ()))
+        )
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    session_id: int
+    seq: int
+    kind: str
+    payload: dict[str, Any]
+    audience: Audience | None = None
+    client_id: str | None = None
+    # Filled in once per event, so that a room of thousands encodes it once.
+    wire: str = field(default="", compare=False)
+
+    @classmethod
+    def build(
+        cls,
+        session_id: int,
+        seq: int,
+        kind: str,
+        payload: dict[str, Any],
+        audience: Audience | None = None,
+        client_id: str | None = None,
+    ) -> StoredEvent:
+        message = {"type": "event", "room": session_id, "seq": seq, "event": {"type": kind, **payload}}
+        if client_id:
+            message["client_id"] = client_id
+        return cls(
+            session_id, seq, kind, payload, audience, client_id, json.dumps(message, ensure_ascii=False)
+        )
+
+    def for_broadcast(self) -> str:
+        """What travels between workers: the wire message plus who may see it."""
+        data = json.loads(self.wire)
+        if self.audience is not None:
+            data["audience"] = self.audience.to_json()
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_broadcast(cls, raw: str) -> StoredEvent:
+        data = json.loads(raw)
+        audience = Audience.from_json(data.pop("audience", None))
+        event = dict(data["event"])
+        kind = event.pop("type")
+        return cls.build(int(data["room"]), int(data["seq"]), kind, event, audience, data.get("client_id"))
+
+    @classmethod
+    def from_row(cls, row: RoomEvent) -> StoredEvent:
+        payload = dict(row.payload)
+        audience = Audience.from_json(payload.pop("_audience", None))
+        return cls.build(row.session_id, row.seq, row.kind, payload, audience, row.client_id)
+
+
+async def ensure_room(db: AsyncSession, session_id: int) -> Room:
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await db.execute(insert(Room).values(session_id=session_id, last_seq=0).on_conflict_do_nothing())
+    return await db.get_one(Room, session_id)
+
+
+async def append_event(
+    db: AsyncSession,
+    session_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    user_id: int | None = None,
+    client_id: str | None = None,
+    audience: Audience | None = None,
+) -> StoredEvent:
+    """Numbers and stores one event inside the caller's transaction (published only after it commits)."""
+    seq = (
+        await db.execute(
+            update(Room)
+            .where(Room.session_id == session_id)
+            .values(last_seq=Room.last_seq + 1)
+            .returning(Room.last_seq)
+        )
+    ).scalar_one()
+    stored_payload = {**payload, "_audience": audience.to_json()} if audience else payload
+    db.add(
+        RoomEvent(
+            session_id=session_id,
+            seq=seq,
+            kind=kind,
+            payload=stored_payload,
+            user_id=user_id,
+            client_id=client_id,
+        )
+    )
+    await db.flush()
+    return StoredEvent.build(session_id, seq, kind, payload, audience, client_id)
+
+
+async def find_by_client_id(
+    db: AsyncSession, session_id: int, user_id: int, client_id: str
+) -> StoredEvent | None:
+    row = await db.scalar(
+        select(RoomEvent).where(
+            RoomEvent.session_id == session_id, RoomEvent.user_id == user_id, RoomEvent.client_id == client_id
+        )
+    )
+    return StoredEvent.from_row(row) if row else None
+
+
+async def events_after(
+    db: AsyncSession, session_id: int, after_seq: int, limit: int = MAX_REPLAY
+) -> list[StoredEvent]:
+    rows = await db.scalars(
+        select(RoomEvent)
+        .where(RoomEvent.session_id == session_id, RoomEvent.seq > after_seq)
+        .order_by(RoomEvent.seq)
+        .limit(limit)
+    )
+    return [StoredEvent.from_row(row) for row in rows]
+
+
+async def last_seq(db: AsyncSession, session_id: int) -> int:
+    return await db.scalar(select(Room.last_seq).where(Room.session_id == session_id)) or 0
+
+
+async def last_seqs(db: AsyncSession, session_ids: list[int]) -> dict[int, int]:
+    rows = await db.execute(select(Room.session_id, Room.last_seq).where(Room.session_id.in_(session_ids)))
+    return {session_id: seq for session_id, seq in rows}

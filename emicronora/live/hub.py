@@ -1,0 +1,187 @@
+"""The worker's room hub: local connections per room, in-order delivery, gap filling, presence.
+
+Every event is delivered to local connections straight away and published to the other workers through the
+broadcast back-end. Each room remembers the last sequence number it delivered; a message that arrives twice
+(once locally, once through Redis) is dropped, and a jump in the numbers (a message lost while Redis was away)
+is filled from the database, where every event was stored before it was published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from emicronora.live.broadcast import Broadcast
+from emicronora.live.events import StoredEvent, events_after, last_seq, last_seqs
+
+log = logging.getLogger("emicronora.live")
+
+PRESENCE_EVERY = 2.0
+CHECK_BEHIND_EVERY_TICKS = 3
+
+
+@dataclass(eq=False)
+class Connection:
+    """One WebSocket. Its outgoing queue is bounded: a client that stops reading is dropped, not awaited."""
+
+    user_id: int
+    is_moderator: bool
+    queue_size: int = 256
+    queue: asyncio.Queue[tuple[int | None, str] | None] = field(init=False)
+    dropped: bool = False
+
+    def __post_init__(self) -> None:
+        self.queue = asyncio.Queue(maxsize=self.queue_size)
+
+    def offer(self, seq: int | None, text: str) -> None:
+        if self.dropped:
+            return
+        try:
+            self.queue.put_nowait((seq, text))
+        except asyncio.QueueFull:
+            self.dropped = True
+            # Wake the writer so that it closes the socket; the client resumes from its last seq elsewhere.
+            with contextlib.suppress(asyncio.QueueEmpty):
+                self.queue.get_nowait()
+            self.queue.put_nowait(None)
+
+    def offer_event(self, event: StoredEvent) -> None:
+        if event.audience is None or event.audience.allows(self.user_id, self.is_moderator):
+            self.offer(event.seq, event.wire)
+
+
+class RoomHub:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], broadcast: Broadcast) -> None:
+        self.sessionmaker = sessionmaker
+        self.broadcast = broadcast
+        self.rooms: dict[int, set[Connection]] = {}
+        self.delivered: dict[int, int] = {}
+        self.locks: dict[int, asyncio.Lock] = {}
+        self.presence: dict[int, int] = {}
+        self._presence_task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.broadcast.start(self._on_message, self._on_reconnect)
+        self._presence_task = asyncio.create_task(self._presence_loop(), name="room-presence")
+
+    async def stop(self) -> None:
+        if self._presence_task is not None:
+            self._presence_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._presence_task
+        await self.broadcast.stop()
+
+    async def join(self, room_id: int, connection: Connection) -> None:
+        """Registers the connection before its snapshot is read, so that nothing committed after the snapshot
+        can be missed (duplicates are dropped by sequence number in the connection's writer)."""
+        async with self._lock(room_id):
+            if room_id not in self.delivered:
+                async with self.sessionmaker() as db:
+                    self.delivered[room_id] = await last_seq(db, room_id)
+            self.rooms.setdefault(room_id, set()).add(connection)
+
+    def leave(self, room_id: int, connection: Connection) -> None:
+        connections = self.rooms.get(room_id)
+        if connections is None:
+            return
+        connections.discard(connection)
+        if not connections:
+            del self.rooms[room_id]
+            self.delivered.pop(room_id, None)
+            self.locks.pop(room_id, None)
+
+    def local_count(self, room_id: int) -> int:
+        return len({c.user_id for c in self.rooms.get(room_id, ())})
+
+    async def publish(self, events: Iterable[StoredEvent]) -> None:
+        """Call after the transaction that stored the events has committed."""
+        for event in events:
+            await self._deliver(event)
+            await self.broadcast.publish(event.for_broadcast())
+
+    async def _on_message(self, raw: str) -> None:
+        try:
+            event = StoredEvent.from_broadcast(raw)
+        except (ValueError, KeyError, TypeError):
+            log.warning("dropped a malformed broadcast message")
+            return
+        await self._deliver(event)
+
+    async def _deliver(self, event: StoredEvent) -> None:
+        room_id = event.session_id
+        if room_id not in self.rooms:
+            return
+        async with self._lock(room_id):
+            delivered = self.delivered.get(room_id)
+            if delivered is None or event.seq <= delivered:
+                return
+            if event.seq > delivered + 1:
+                # The events in between were committed before this one (the room row orders commits).
+                async with self.sessionmaker() as db:
+                    missing = await events_after(db, room_id, delivered, limit=event.seq - delivered - 1)
+                for earlier in missing:
+                    self._fan_out(earlier)
+            self._fan_out(event)
+
+    def _fan_out(self, event: StoredEvent) -> None:
+        for connection in tuple(self.rooms.get(event.session_id, ())):
+            connection.offer_event(event)
+        self.delivered[event.session_id] = max(self.delivered.get(event.session_id, 0), event.seq)
+
+    async def _on_reconnect(self) -> None:
+        """Messages published while the broadcast was away are read back from the database."""
+        for room_id in list(self.rooms):
+            await self.catch_up(room_id)
+
+    async def catch_up(self, room_id: int) -> None:
+        async with self._lock(room_id):
+            if room_id not in self.delivered:
+                return
+            async with self.sessionmaker() as db:
+                missing = await events_after(db, room_id, self.delivered[room_id])
+            for event in missing:
+                self._fan_out(event)
+        if missing:
+            log.info("room %s: filled a gap of %s event(s) from the database", room_id, len(missing))
+
+    def _lock(self, room_id: int) -> asyncio.Lock:
+        return self.locks.setdefault(room_id, asyncio.Lock())
+
+    async def _check_behind(self) -> None:
+        """A safety net for a publish that never reached the other workers: one query for all local rooms."""
+        if not self.rooms:
+            return
+        async with self.sessionmaker() as db:
+            latest = await last_seqs(db, list(self.rooms))
+        for room_id, seq in latest.items():
+            if seq > self.delivered.get(room_id, seq):
+                await self.catch_up(room_id)
+
+    async def _presence_loop(self) -> None:
+        tick = 0
+        while True:
+            await asyncio.sleep(PRESENCE_EVERY)
+            tick += 1
+            if tick % CHECK_BEHIND_EVERY_TICKS == 0:
+                try:
+                    await self._check_behind()
+                except Exception:
+                    log.exception("catch-up check failed")
+            try:
+                await self.broadcast.set_local_presence({str(r): self.local_count(r) for r in self.rooms})
+                totals = await self.broadcast.presence()
+            except Exception:
+                log.exception("presence update failed")
+                continue
+            for room_id, connections in list(self.rooms.items()):
+                count = max(totals.get(str(room_id), 0), self.local_count(room_id))
+                if self.presence.get(room_id) != count:
+                    self.presence[room_id] = count
+                    text = f'{{"type": "presence", "count": {count}}}'
+                    for connection in tuple(connections):
+                        connection.offer(None, text)

@@ -1,0 +1,41 @@
+"""Who may do what in a room: organisers and the session's moderators moderate; the others take part."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emicronora.i18n import _
+from emicronora.models import Mute, SessionModerator, User
+
+
+class RoomError(Exception):
+    """A refused action: the client gets {"type": "error", "code", "message"}, never a silent drop."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+async def is_moderator(db: AsyncSession, user: User, session_id: int) -> bool:
+    if user.is_organiser:
+        return True
+    found = await db.scalar(
+        select(SessionModerator.id).where(
+            SessionModerator.session_id == session_id, SessionModerator.user_id == user.id
+        )
+    )
+    return found is not None
+
+
+def require_moderator(moderator: bool) -> None:
+    if not moderator:
+        raise RoomError("forbidden", _("Only the moderators of this session can do this."))
+
+
+async def muted_until(db: AsyncSession, session_id: int, user_id: int, now: datetime) -> datetime | None:
+    until = await db.scalar(select(Mute.until).where(Mute.session_id == session_id, Mute.user_id == user_id))
+    return until if until is not None and until > now else None

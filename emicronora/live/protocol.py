@@ -1,0 +1,178 @@
+"""The room protocol: one JSON message from a client in, the events to publish out."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emicronora.i18n import _
+from emicronora.live import actions
+from emicronora.live.events import StoredEvent
+from emicronora.live.permissions import RoomError
+from emicronora.models import Room, User
+
+# A frame of at most 4 KiB: 2,000 characters of text plus the envelope.
+MAX_FRAME_BYTES = 4096
+MAX_CLIENT_ID = 64
+
+
+@dataclass
+class Caller:
+    user: User
+    moderator: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    events: list[StoredEvent]
+    # False when the request was a retry of something already stored: acknowledged, not published again.
+    new: bool = True
+
+
+class RateLimiter:
+    """At most `limit` actions per `window` seconds per connection; beyond it, a polite error."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+        self.times: deque[float] = deque()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        while self.times and now - self.times[0] > self.window:
+            self.times.popleft()
+        if len(self.times) >= self.limit:
+            return False
+        self.times.append(now)
+        return True
+
+
+def parse(text: str) -> dict[str, Any]:
+    if len(text.encode()) > MAX_FRAME_BYTES:
+        raise RoomError("too_large", _("This message is too long."))
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise RoomError("invalid", _("This message could not be read.")) from None
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        raise RoomError("invalid", _("This message could not be read."))
+    client_id = data.get("client_id")
+    if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID):
+        raise RoomError("invalid", _("This message could not be read."))
+    return data
+
+
+Handler = Callable[[AsyncSession, Room, Caller, dict[str, Any], datetime], Awaitable[Outcome]]
+
+
+async def _chat_post(
+    db: AsyncSession, room: Room, who: Caller, data: dict[str, Any], now: datetime
+) -> Outcome:
+    event, new = await actions.post_chat(
+        db, room, who.user, who.moderator, data.get("body"), data.get("client_id"), now
+    )
+    return Outcome([event], new)
+
+
+async def _question_ask(
+    db: AsyncSession, room: Room, who: Caller, data: dict[str, Any], now: datetime
+) -> Outcome:
+    event, new = await actions.ask_question(db, room, who.user, data.get("body"), data.get("client_id"), now)
+    return Outcome([event], new)
+
+
+async def _question_vote(
+    db: AsyncSession, room: Room, who: Caller, data: dict[str, Any], now: datetime
+) -> Outcome:
+    return Outcome([await actions.vote_question(db, room, who.user, data.get("question_id"))])
+
+
+async def _question_moderate(
+    db: AsyncSession, room: Room, who: Caller, data: dict[str, Any], now: datetime
+) -> Outcome:
+    return Outcome(
+        await actions.moderate_question(db, room, who.moderator, data.get("question_id"), data.get("action"))
+    )
+
+
+async def _poll_open(
+    db: AsyncSession, room: Room, who: Caller, data: dict[str, Any], now: datetime
+) -> Outcome:
+    return Outcome(
+        [await actions.open_poll(db, room, who.moderator, data.get("question"), data.get("options"))]
+    )
+
+
+async def _poll_vote(
+    db: AsyncSession, room: Room, who: Caller, data: dict[str, Any], now: datetime
+) -> Outcome:
+    return Outcome([await actions.vote_poll(db, room, who.user, data.get("poll_id"), data.get("option"))])
+
+
+async def _poll_close(
+    db: AsyncSession, room: Room, who: Caller, data: dict[str, Any], now: datetime
+) -> Outcome:
+    return Outcome([await actions.close_poll(db, room, who.moderator, data.get("poll_id"))])
+
+
+async def _chat_delete(
+    db: AsyncSession, room: Room, who: Caller, data: dict[str, Any], now: datetime
+) -> Outcome:
+    return Outcome([await actions.delete_message(db, room, who.moderator, data.get("message_id"))])
+
+
+async def _user_mute(
+    db: AsyncSession, room: Room, who: Caller, data: dict[str, Any], now: datetime
+) -> Outcome:
+    return Outcome(
+        [await actions.mute_user(db, room, who.moderator, data.get("user_id"), data.get("minutes"), now)]
+    )
+
+
+async def _chat_close(
+    db: AsyncSession, room: Room, who: Caller, data: dict[str, Any], now: datetime
+) -> Outcome:
+    return Outcome([await actions.set_chat_closed(db, room, who.moderator, data.get("closed") is not False)])
+
+
+async def _room_moderated(
+    db: AsyncSession, room: Room, who: Caller, data: dict[str, Any], now: datetime
+) -> Outcome:
+    return Outcome([await actions.set_moderated(db, room, who.moderator, data.get("moderated") is not False)])
+
+
+HANDLERS: dict[str, Handler] = {
+    "chat.post": _chat_post,
+    "question.ask": _question_ask,
+    "question.vote": _question_vote,
+    "question.moderate": _question_moderate,
+    "poll.open": _poll_open,
+    "poll.vote": _poll_vote,
+    "poll.close": _poll_close,
+    "chat.delete": _chat_delete,
+    "user.mute": _user_mute,
+    "chat.close": _chat_close,
+    "room.moderated": _room_moderated,
+}
+# Posting is limited hard (a flood fills the room); votes less so (they are one per item anyway).
+POSTS = frozenset({"chat.post", "question.ask"})
+POST_LIMIT = (5, 10.0)
+OTHER_LIMIT = (30, 10.0)
+
+
+def error_message(error: RoomError, client_id: str | None = None) -> str:
+    message: dict[str, Any] = {"type": "error", "code": error.code, "message": error.message}
+    if client_id:
+        message["client_id"] = client_id
+    return json.dumps(message, ensure_ascii=False)
+
+
+def ack_message(client_id: str, seq: int) -> str:
+    return json.dumps({"type": "ack", "client_id": client_id, "seq": seq})

@@ -1,0 +1,211 @@
+"""/ws/rooms/<session id>: the live room socket, and the organiser's announcements."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.exc import IntegrityError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from emicronora.forms import Form
+from emicronora.i18n import _
+from emicronora.live import protocol
+from emicronora.live.announcements import announce, live_session_ids, recent_announcements
+from emicronora.live.events import MAX_REPLAY, ensure_room, events_after, last_seq
+from emicronora.live.hub import Connection, RoomHub
+from emicronora.live.permissions import RoomError, is_moderator
+from emicronora.live.snapshot import messages_before, room_snapshot
+from emicronora.models import Room, Session, User
+from emicronora.settings import Settings
+from emicronora.web.context import current_user, require_organiser, sessionmaker_of, settings_of
+from emicronora.web.forms import read_form
+from emicronora.web.templating import render
+
+POLICY_VIOLATION = 1008
+TRY_AGAIN_LATER = 1013
+
+
+def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
+    """A page of another site must not open a socket with our visitor's cookie (cross-site hijacking)."""
+    origin = websocket.headers.get("origin", "")
+    if not origin:
+        return False
+    if origin.rstrip("/") == settings.site_origin:
+        return True
+    return urlsplit(origin).netloc == websocket.headers.get("host", "")
+
+
+def _after(websocket: WebSocket) -> int | None:
+    raw = websocket.query_params.get("after", "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+async def room_socket(websocket: WebSocket) -> None:
+    settings = settings_of(websocket)
+    user = current_user(websocket)
+    session_id: int = websocket.path_params["session_id"]
+    if user is None or not origin_allowed(websocket, settings):
+        await websocket.close(code=POLICY_VIOLATION)  # before accept: the handshake is answered 403
+        return
+    sessionmaker = sessionmaker_of(websocket)
+    async with sessionmaker() as db, db.begin():
+        if await db.get(Session, session_id) is None:
+            await websocket.close(code=POLICY_VIOLATION)
+            return
+        await ensure_room(db, session_id)
+        moderator = await is_moderator(db, user, session_id)
+    hub: RoomHub = websocket.state.hub
+    await websocket.accept()
+    connection = Connection(user.id, moderator)
+    await hub.join(session_id, connection)
+    writer: asyncio.Task[None] | None = None
+    try:
+        last_sent = await _send_start(websocket, connection, user, session_id, _after(websocket))
+        writer = asyncio.create_task(_write(websocket, connection, last_sent))
+        await _read(websocket, connection, protocol.Caller(user, moderator), session_id)
+    finally:
+        hub.leave(session_id, connection)
+        if writer is not None:
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await writer
+
+
+async def _send_start(
+    websocket: WebSocket, connection: Connection, user: User, room_id: int, after: int | None
+) -> int:
+    """A resuming client gets exactly the events after its last one; a new client a snapshot."""
+    sessionmaker = sessionmaker_of(websocket)
+    welcome: dict[str, Any] = {
+        "type": "welcome",
+        "room": room_id,
+        "user": {"id": user.id, "name": user.name},
+        "moderator": connection.is_moderator,
+        "presence": max(1, websocket.state.hub.local_count(room_id)),
+    }
+    async with sessionmaker() as db:
+        current = await last_seq(db, room_id)
+        if after is not None and after <= current:
+            missed = await events_after(db, room_id, after)
+            if len(missed) < MAX_REPLAY:
+                await websocket.send_text(json.dumps({**welcome, "resumed": True, "seq": after}))
+                for event in missed:
+                    connection_sees = event.audience is None or event.audience.allows(
+                        user.id, connection.is_moderator
+                    )
+                    if connection_sees:
+                        await websocket.send_text(event.wire)
+                return missed[-1].seq if missed else after
+        # The number was read first: what the snapshot shows beyond it arrives again, applied idempotently.
+        room = await db.get_one(Room, room_id)
+        snapshot = await room_snapshot(db, room, user, connection.is_moderator)
+    snapshot["seq"] = current
+    await websocket.send_text(json.dumps({**welcome, "resumed": False, "seq": current}))
+    await websocket.send_text(json.dumps(snapshot, ensure_ascii=False))
+    return current
+
+
+async def _write(websocket: WebSocket, connection: Connection, last_sent: int) -> None:
+    """The only task that sends once the room is live: events in order, each once."""
+    while True:
+        item = await connection.queue.get()
+        if item is None:
+            await websocket.close(code=TRY_AGAIN_LATER)
+            return
+        seq, text = item
+        if seq is not None:
+            if seq <= last_sent:
+                continue
+            last_sent = seq
+        await websocket.send_text(text)
+
+
+async def _read(websocket: WebSocket, connection: Connection, caller: protocol.Caller, room_id: int) -> None:
+    hub: RoomHub = websocket.state.hub
+    sessionmaker = sessionmaker_of(websocket)
+    posts = protocol.RateLimiter(*protocol.POST_LIMIT)
+    others = protocol.RateLimiter(*protocol.OTHER_LIMIT)
+    while not connection.dropped:
+        try:
+            text = await websocket.receive_text()
+        except (WebSocketDisconnect, RuntimeError):
+            return
+        client_id = None
+        try:
+            data = protocol.parse(text)
+            client_id = data.get("client_id")
+            kind = data["type"]
+            if kind == "history":
+                before = data.get("before")
+                async with sessionmaker() as db:
+                    older = await messages_before(db, room_id, before if isinstance(before, int) else None)
+                connection.offer(None, json.dumps({"type": "history", "messages": older}, ensure_ascii=False))
+                continue
+            handler = protocol.HANDLERS.get(kind)
+            if handler is None:
+                raise RoomError("invalid", _("This message could not be read."))
+            limiter = posts if kind in protocol.POSTS else others
+            if not limiter.allow():
+                raise RoomError("rate_limited", _("You are sending messages too fast. Wait a few seconds."))
+            outcome = await _run(sessionmaker, handler, caller, data, room_id)
+            if outcome.new:
+                await hub.publish(outcome.events)
+            if client_id and outcome.events:
+                connection.offer(None, protocol.ack_message(client_id, outcome.events[-1].seq))
+        except RoomError as error:
+            connection.offer(None, protocol.error_message(error, client_id))
+
+
+async def _run(
+    sessionmaker: Any, handler: protocol.Handler, caller: protocol.Caller, data: dict[str, Any], room_id: int
+) -> protocol.Outcome:
+    """One transaction per action; a unique-constraint race (a double vote, a retried post arriving twice at
+    once) is answered like the sequential case."""
+    for attempt in range(2):
+        try:
+            async with sessionmaker() as db, db.begin():
+                room = await db.get_one(Room, room_id)
+                return await handler(db, room, caller, data, datetime.now(UTC))
+        except IntegrityError:
+            if attempt == 1:
+                raise RoomError("conflict", _("This was already done.")) from None
+    raise AssertionError("unreachable")
+
+
+async def announcements_page(request: Request) -> Response:
+    user = require_organiser(request)
+    form = Form()
+    sent = None
+    async with sessionmaker_of(request)() as db:
+        live_now = len(await live_session_ids(db, datetime.now(UTC)))
+    if request.method == "POST":
+        form = await read_form(request)
+        async with sessionmaker_of(request)() as db, db.begin():
+            events = await announce(db, form, user, datetime.now(UTC))
+        if events is not None:
+            await request.state.hub.publish(events)
+            sent = len(events)
+            form = Form()
+    async with sessionmaker_of(request)() as db:
+        recent = await recent_announcements(db)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "live/announcements.html",
+        {"form": form, "sent": sent, "live_now": live_now, "recent": recent},
+        status_code=status,
+    )
+
+
+routes: list[BaseRoute] = [
+    WebSocketRoute("/ws/rooms/{session_id:int}", room_socket),
+    Route("/organiser/announcements", announcements_page, methods=["GET", "POST"]),
+]
