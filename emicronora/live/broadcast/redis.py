@@ -59,6 +59,13 @@ def _glob_escape(text: str) -> str:
     return "".join("\\" + char if char in "\\*?[]" else char for char in text)
 
 
+def _report_crash(task: asyncio.Task[None]) -> None:
+    """Transport errors never end the subscriber; anything else is a bug that would silently leave this
+    worker deaf, so it is logged loudly."""
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("live: the Redis subscriber stopped on an unexpected error", exc_info=task.exception())
+
+
 class _OutageLog:
     """Reports an operation that keeps failing once at warning and its recovery once at info, so that a
     Redis outage during a busy chat leaves two log lines rather than one per message."""
@@ -118,12 +125,13 @@ class RedisBroadcast(Broadcast):
             "socket_timeout": command_timeout,
             "socket_connect_timeout": command_timeout,
         }
-        # A couple of quick retries let a publish survive a connection that Redis dropped (restart,
-        # CLIENT KILL, idle timeout) without holding a chat message for long when Redis is really down.
+        # One quick retry on a fresh connection lets a publish survive a pooled connection that Redis
+        # dropped (restart, CLIENT KILL, idle timeout); more would only delay every chat message while Redis
+        # is really down.
         self._publisher = Redis.from_url(
             url,
             client_name=self.client_name("pub"),
-            retry=Retry(EqualJitterBackoff(cap=0.5, base=0.05), retries=2),
+            retry=Retry(EqualJitterBackoff(cap=0.5, base=0.05), retries=1),
             # redis-py 5 retries only the errors listed here, whatever the Retry object says.
             retry_on_error=[RedisConnectionError, RedisTimeoutError],
             **common,
@@ -166,6 +174,7 @@ class RedisBroadcast(Broadcast):
         self._task = asyncio.create_task(
             self._subscribe_forever(self._delivery), name=f"emicronora.live subscriber {self.worker_id}"
         )
+        self._task.add_done_callback(_report_crash)
         waiter = asyncio.create_task(self._first_attempt_done.wait())
         try:
             await asyncio.wait({self._task, waiter}, return_when=asyncio.FIRST_COMPLETED)
