@@ -18,9 +18,13 @@ from emicronora.calendar.routes import routes as calendar_routes
 from emicronora.live.broadcast import create_broadcast
 from emicronora.live.hub import RoomHub
 from emicronora.live.routes import routes as live_routes
+from emicronora.media.routes import routes as media_routes
 from emicronora.organiser.routes import routes as organiser_routes
+from emicronora.pitches.routes import routes as pitch_routes
 from emicronora.programme.routes import routes as programme_routes
 from emicronora.settings import PROJECT_ROOT, Settings
+from emicronora.showroom.routes import routes as showroom_routes
+from emicronora.videos.routes import routes as video_routes
 from emicronora.web.errors import EXCEPTION_HANDLERS
 from emicronora.web.middleware import CSRFMiddleware, SecurityHeadersMiddleware, VisitorMiddleware
 from emicronora.web.templating import create_templates
@@ -56,6 +60,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Before the /organiser mount: the organiser's calendar exports live with the calendar area.
         *calendar_routes,
         *live_routes,
+        *media_routes,
+        *showroom_routes,
+        *video_routes,
+        *pitch_routes,
         Mount("/organiser", routes=organiser_routes),
         Mount("/api", routes=api_routes),
         Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,18 @@ def _int(value: str, name: str) -> int:
         raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
 
 
+HOST_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){HOST_LABEL}(\.{HOST_LABEL})+$")
+
+
+def _hosts(value: str, name: str) -> tuple[str, ...]:
+    hosts = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    for host in hosts:
+        if not HOSTNAME.match(host):
+            raise SettingsError(f"{name} must be a comma-separated list of host names, not {host!r}")
+    return hosts
+
+
 def _secret_key_from_file(path: Path) -> str:
     # A development secret that survives restarts, so sessions and CSRF tokens stay valid across `make run`s.
     if path.exists():
@@ -50,8 +63,14 @@ class Settings:
     contact_email: str = "contact@e-micronora.example"
     # memory:// (one process) or redis://host:port/db (several workers or hosts).
     broadcast_url: str = "memory://"
+    # Jitsi Meet servers whose rooms may be embedded on session pages (a self-hosted one can be added).
+    jitsi_hosts: tuple[str, ...] = ("meet.jit.si",)
     # Prefixes the Redis channel and presence keys, so that several sites can share one Redis.
     broadcast_channel: str = "emicronora:events"
+    media_dir: str = str(PROJECT_ROOT / "var" / "media")
+    max_video_mb: int = 500
+    max_image_mb: int = 8
+    company_quota_mb: int = 2000
     event_timezone: str = "Europe/Paris"
     default_locale: str = "fr"
     debug: bool = False
@@ -62,7 +81,8 @@ class Settings:
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 20
     login_window_minutes: int = 15
-    max_body_bytes: int = 1024 * 1024
+    # Forms, including an image or two; video uploads stream past this limit with their own cap.
+    max_body_bytes: int = 10 * 1024 * 1024
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
 
@@ -109,6 +129,13 @@ class Settings:
             contact_email=get("CONTACT_EMAIL", defaults.contact_email),
             broadcast_url=broadcast_url,
             broadcast_channel=get("BROADCAST_CHANNEL", defaults.broadcast_channel),
+            media_dir=get("MEDIA_DIR", defaults.media_dir),
+            max_video_mb=_int(get("MAX_VIDEO_MB", str(defaults.max_video_mb)), "EMICRONORA_MAX_VIDEO_MB"),
+            max_image_mb=_int(get("MAX_IMAGE_MB", str(defaults.max_image_mb)), "EMICRONORA_MAX_IMAGE_MB"),
+            company_quota_mb=_int(
+                get("COMPANY_QUOTA_MB", str(defaults.company_quota_mb)), "EMICRONORA_COMPANY_QUOTA_MB"
+            ),
+            jitsi_hosts=_hosts(get("JITSI_HOSTS", ",".join(defaults.jitsi_hosts)), "EMICRONORA_JITSI_HOSTS"),
             event_timezone=tz_name,
             default_locale=locale,
             debug=_bool(get("DEBUG", "false"), "EMICRONORA_DEBUG"),

@@ -63,13 +63,14 @@ async def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, tmp_path: Path) -> Settings:
     # Cheap argon2id parameters keep the suite fast; production defaults are checked in their own test.
     return Settings(
         database_url=database_url,
         secret_key="test-secret-key-" + "x" * 32,
         argon2_time_cost=1,
         argon2_memory_kib=8192,
+        media_dir=str(tmp_path / "media"),
     )
 
 

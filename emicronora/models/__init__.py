@@ -16,20 +16,32 @@ from emicronora.models.live import (
     RoomEvent,
     SessionModerator,
 )
+from emicronora.models.media import MEDIA_KINDS, MediaFile
+from emicronora.models.pitches import PROPOSAL_STATUSES, PitchCall, PitchProposal, PitchSlot
 from emicronora.models.programme import SESSION_KINDS, Day, Session, Speaker, Star, Theme, session_speakers
+from emicronora.models.showroom import VIDEO_SOURCES, Innovation, Lead, TeamInvitation, Video
 
 __all__ = [
+    "MEDIA_KINDS",
+    "PROPOSAL_STATUSES",
     "QUESTION_STATUSES",
     "SESSION_KINDS",
+    "VIDEO_SOURCES",
     "Announcement",
     "Base",
     "CalendarFeed",
     "ChatMessage",
     "Company",
     "Day",
+    "Innovation",
+    "Lead",
     "LoginAttempt",
     "LoginSession",
+    "MediaFile",
     "Mute",
+    "PitchCall",
+    "PitchProposal",
+    "PitchSlot",
     "Poll",
     "PollVote",
     "Question",
@@ -40,8 +52,10 @@ __all__ = [
     "SessionModerator",
     "Speaker",
     "Star",
+    "TeamInvitation",
     "Theme",
     "User",
+    "Video",
     "session_speakers",
     "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emicronora.models.base import Base, UTCDateTime, utcnow
@@ -15,11 +15,26 @@ class Company(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    # The showroom's address: /exhibitors/<slug>.
+    slug: Mapped[str | None] = mapped_column(String(80), unique=True, default=None)
     country: Mapped[str] = mapped_column(String(2))
+    region: Mapped[str] = mapped_column(String(120), default="")
     city: Mapped[str] = mapped_column(String(120), default="")
     website: Mapped[str] = mapped_column(String(300), default="")
-    description: Mapped[str] = mapped_column(String(2000), default="")
+    tagline: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    # What the company is (laser, metrology, aeronautics ...).
     sector: Mapped[str] = mapped_column(String(60), default="")
+    # The showroom's themes (theme slugs) and the sectors it serves (sector slugs).
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    logo_id: Mapped[int | None] = mapped_column(
+        # use_alter: companies and media_files refer to each other; the constraint is added after both exist.
+        ForeignKey("media_files.id", ondelete="SET NULL", use_alter=True),
+        default=None,
+    )
+    # A showroom is public once an organiser has approved it.
+    is_approved: Mapped[bool] = mapped_column(Boolean, default=False)
     is_exhibitor: Mapped[bool] = mapped_column(Boolean, default=False)
     # "buyer", "supplier", "both" or "" (not in the B2B event); the profiles come with the B2B area.
     b2b_role: Mapped[str] = mapped_column(String(10), default="")

@@ -71,6 +71,8 @@ class Session(Base):
     # Where the live stream and, afterwards, the replay are: a YouTube, Vimeo, Dailymotion or Jitsi address.
     stream_url: Mapped[str] = mapped_column(String(500), default="")
     replay_url: Mapped[str] = mapped_column(String(500), default="")
+    # Pitch sessions are cut into slots of this many minutes.
+    slot_minutes: Mapped[int] = mapped_column(Integer, default=7)
     position: Mapped[int] = mapped_column(Integer, default=0)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""Uploaded media: storage behind a small interface, streaming uploads with caps, Range serving."""

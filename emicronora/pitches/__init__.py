@@ -1,0 +1,1 @@
+"""Pitch proposals, their review, and the pitch programme scheduled by OR-Tools."""

@@ -1,0 +1,1 @@
+"""Exhibitor showrooms: company pages, the directory, innovations, team and leads."""
