@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.calendar.ical import CalendarItem
 from emicronora.i18n import _
-from emicronora.models import Session, User
+from emicronora.models import PitchProposal, PitchSlot, Session, User
 from emicronora.programme import queries as programme
 from emicronora.programme.domain import KIND_LABELS
 from emicronora.settings import Settings
@@ -58,9 +59,53 @@ def session_items(sessions: Iterable[Session], settings: Settings, locale: str) 
     return [session_item(session, settings, locale) for session in sessions]
 
 
+def pitch_uid(proposal_id: int, settings: Settings) -> str:
+    return f"pitch-{proposal_id}@{site_host(settings)}"
+
+
+async def company_pitch_items(
+    db: AsyncSession, company_id: int, settings: Settings, locale: str
+) -> list[CalendarItem]:
+    """The company's published pitch slots, placed in their pitch session."""
+    rows = await db.execute(
+        select(PitchSlot, PitchProposal, Session)
+        .join(PitchProposal, PitchProposal.id == PitchSlot.proposal_id)
+        .join(Session, Session.id == PitchSlot.session_id)
+        .where(PitchProposal.company_id == company_id, PitchSlot.is_published.is_(True))
+        .order_by(PitchSlot.starts_at)
+    )
+    items = []
+    for slot, proposal, session in rows.unique().all():
+        url = f"{settings.site_origin}/sessions/{session.id}"
+        items.append(
+            CalendarItem(
+                uid=pitch_uid(proposal.id, settings),
+                summary=_("Our pitch: %(title)s", title=proposal.title),
+                start=slot.starts_at,
+                end=slot.ends_at,
+                sequence=slot.sequence,
+                last_modified=slot.updated_at,
+                cancelled=session.is_cancelled,
+                description="\n\n".join(
+                    [proposal.summary, _("Speaker: %(name)s", name=proposal.speaker_name), session.title, url]
+                ),
+                url=url,
+                location=url,
+                categories=(session.theme.name(locale),),
+                organizer_name="e-Micronora",
+                organizer_email=settings.contact_email,
+            )
+        )
+    return items
+
+
 async def personal_items(db: AsyncSession, user: User, settings: Settings, locale: str) -> list[CalendarItem]:
-    """Everything of the user's: the sessions they starred (B2B meetings and pitch slots join here)."""
-    return session_items(await programme.agenda(db, user.id), settings, locale)
+    """Everything of the user's: the sessions they starred and their company's pitch slots (B2B meetings join
+    here)."""
+    items = session_items(await programme.agenda(db, user.id), settings, locale)
+    if user.company_id is not None:
+        items += await company_pitch_items(db, user.company_id, settings, locale)
+    return sort_items(items)
 
 
 def sort_items(items: Sequence[CalendarItem]) -> list[CalendarItem]:

@@ -11,8 +11,8 @@ from starlette.routing import BaseRoute, Route
 
 from emicronora.forms import Form
 from emicronora.i18n import _
-from emicronora.models import Company, PitchProposal, Theme
-from emicronora.pitches import proposals
+from emicronora.models import Company, PitchProposal, PitchSlot, Theme
+from emicronora.pitches import proposals, scheduling
 from emicronora.programme import queries as programme
 from emicronora.web.context import require_organiser, require_user, sessionmaker_of
 from emicronora.web.forms import read_form
@@ -51,7 +51,9 @@ async def exhibitor_pitches(request: Request) -> Response:
     return render(request, "pitches/exhibitor.html", context, status_code=status_code)
 
 
-async def organiser_pitches(request: Request, form: Form | None = None, status_code: int = 200) -> Response:
+async def organiser_pitches(
+    request: Request, form: Form | None = None, status_code: int = 200, **extra: object
+) -> Response:
     require_organiser(request)
     async with sessionmaker_of(request)() as db:
         context = {
@@ -59,8 +61,59 @@ async def organiser_pitches(request: Request, form: Form | None = None, status_c
             "themes": await programme.list_themes(db),
             "closed": await proposals.closed_theme_ids(db),
             "form": form or Form(),
+            "slots": await scheduling.programme_rows(db),
+            "pitch_sessions": await scheduling.pitch_sessions(db),
+            **extra,
         }
     return render(request, "pitches/organiser.html", context, status_code=status_code)
+
+
+async def schedule(request: Request) -> Response:
+    require_organiser(request)
+    async with sessionmaker_of(request)() as db:
+        problem, accepted = await scheduling.build_problem(db)
+    result = await scheduling.solve(problem)
+    async with sessionmaker_of(request)() as db, db.begin():
+        unscheduled = await scheduling.store_result(db, result, accepted, datetime.now(UTC))
+    return await organiser_pitches(request, result=result, unscheduled=unscheduled)
+
+
+async def move_slot(request: Request) -> Response:
+    require_organiser(request)
+    form = await read_form(request)
+    session_id = form.integer("session_id")
+    position = form.integer("position")
+    async with sessionmaker_of(request)() as db, db.begin():
+        slot = await db.get(PitchSlot, request.path_params["slot_id"])
+        if slot is None:
+            raise HTTPException(404)
+        if session_id is not None and position is not None:
+            try:
+                # Positions are shown from 1 to the organiser.
+                await scheduling.move_slot(db, slot, session_id, position - 1, datetime.now(UTC))
+            except scheduling.AdjustError as error:
+                form.error("position", error.message)
+    if not form.ok:
+        form.values["slot_id"] = str(request.path_params["slot_id"])
+        return await organiser_pitches(request, form, 400)
+    return RedirectResponse(ORGANISER_PAGE + "#programme", status_code=303)
+
+
+async def lock_slot(request: Request) -> Response:
+    require_organiser(request)
+    async with sessionmaker_of(request)() as db, db.begin():
+        slot = await db.get(PitchSlot, request.path_params["slot_id"])
+        if slot is None:
+            raise HTTPException(404)
+        slot.is_locked = not slot.is_locked
+    return RedirectResponse(ORGANISER_PAGE + "#programme", status_code=303)
+
+
+async def publish(request: Request) -> Response:
+    require_organiser(request)
+    async with sessionmaker_of(request)() as db, db.begin():
+        await scheduling.publish(db, datetime.now(UTC))
+    return RedirectResponse(ORGANISER_PAGE + "?published=1#programme", status_code=303)
 
 
 async def review_proposal(request: Request) -> Response:
@@ -93,4 +146,8 @@ routes: list[BaseRoute] = [
     Route(ORGANISER_PAGE, organiser_pitches, methods=["GET"]),
     Route(ORGANISER_PAGE + "/{proposal_id:int}/review", review_proposal, methods=["POST"]),
     Route(ORGANISER_PAGE + "/calls/{theme_id:int}", toggle_call, methods=["POST"]),
+    Route(ORGANISER_PAGE + "/schedule", schedule, methods=["POST"]),
+    Route(ORGANISER_PAGE + "/publish", publish, methods=["POST"]),
+    Route(ORGANISER_PAGE + "/slots/{slot_id:int}/move", move_slot, methods=["POST"]),
+    Route(ORGANISER_PAGE + "/slots/{slot_id:int}/lock", lock_slot, methods=["POST"]),
 ]

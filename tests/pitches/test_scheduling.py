@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import re
+
+import httpx
+from sqlalchemy import select
+
+from emicronora.models import Company, PitchProposal, PitchSlot, User
+from tests.calendar.test_feeds import personal_feed_path
+from tests.conftest import login, post_form
+
+PAGE = "/organiser/pitches"
+
+
+async def accepted_pitches(
+    sessionmaker, theme_id: int, count: int, sectors: list[str]
+) -> list[PitchProposal]:
+    async with sessionmaker() as db, db.begin():
+        made = []
+        for i in range(count):
+            company = Company(
+                name=f"Company {i}", country="FR", is_exhibitor=True, sector=sectors[i % len(sectors)]
+            )
+            db.add(company)
+            await db.flush()
+            proposal = PitchProposal(
+                company_id=company.id,
+                theme_id=theme_id,
+                title=f"Pitch {i}",
+                summary="Innovation.",
+                speaker_name=f"Speaker {i}",
+                status="accepted",
+            )
+            db.add(proposal)
+            made.append(proposal)
+        await db.flush()
+        return made
+
+
+async def slots(sessionmaker) -> list[PitchSlot]:
+    async with sessionmaker() as db:
+        return list((await db.scalars(select(PitchSlot).order_by(PitchSlot.position))).all())
+
+
+async def test_schedule_places_accepted_pitches_keeps_sectors_apart_and_explains_the_rest(
+    client: httpx.AsyncClient, make_programme, make_user, sessionmaker
+) -> None:
+    programme = await make_programme()  # the laser pitch session runs 14:00-15:00: 8 slots of 7 minutes
+    await accepted_pitches(sessionmaker, programme["themes"][0].id, 9, ["laser", "laser", "health"])
+    await make_user("org@example.org", organiser=True)
+    client.cookies.set("em_lang", "en")
+    await login(client, "org@example.org")
+    response = await post_form(client, f"{PAGE}/schedule", {}, token_from=PAGE)
+    assert response.status_code == 200
+    result = re.search(r'data-testid="schedule-result">\s*<p>([^<]+)</p>', response.text).group(1)
+    assert result.startswith(
+        "8 pitch(es) placed, 1 not placed; 2 pair(s) of same-sector pitches side by side."
+    )
+    assert "More pitches than slots: 9 accepted pitches for 8 slots in this theme." in response.text
+    placed = await slots(sessionmaker)
+    assert [s.position for s in placed] == list(range(8))
+    assert all(not s.is_published for s in placed)
+    assert placed[0].starts_at == programme["pitch"].starts_at
+
+
+async def test_published_pitch_appears_in_the_company_feed_and_a_move_bumps_its_sequence(
+    client: httpx.AsyncClient, make_programme, make_user, sessionmaker
+) -> None:
+    programme = await make_programme()
+    pitches = await accepted_pitches(sessionmaker, programme["themes"][0].id, 2, ["laser", "health"])
+    member = await make_user("member@example.org", name="Mia Member")
+    async with sessionmaker() as db, db.begin():
+        (await db.get_one(User, member.id)).company_id = pitches[0].company_id
+    await make_user("org@example.org", organiser=True)
+    await login(client, "org@example.org")
+    await post_form(client, f"{PAGE}/schedule", {}, token_from=PAGE)
+    assert (await post_form(client, f"{PAGE}/publish", {}, token_from=PAGE)).status_code == 303
+    first = next(s for s in await slots(sessionmaker) if s.proposal_id == pitches[0].id)
+    assert (first.is_published, first.sequence) == (True, 0)
+
+    await post_form(client, "/logout", {}, token_from=PAGE)
+    await login(client, "member@example.org")
+    feed = await personal_feed_path(client)
+    body = (await client.get(feed)).text
+    uid = f"UID:pitch-{pitches[0].id}@127.0.0.1"
+    assert uid in body.splitlines()
+    assert "SUMMARY:Notre pitch : Pitch 0" in body.splitlines()
+    await post_form(client, "/logout", {}, token_from="/")
+
+    await login(client, "org@example.org")
+    moved = await post_form(
+        client,
+        f"{PAGE}/slots/{first.id}/move",
+        {"session_id": str(programme["pitch"].id), "position": "5"},
+        token_from=PAGE,
+    )
+    assert moved.status_code == 303
+    first = next(s for s in await slots(sessionmaker) if s.proposal_id == pitches[0].id)
+    assert (first.position, first.sequence) == (4, 1)
+    body = (await client.get(feed)).text
+    event = body.split(uid)[0].rsplit("BEGIN:VEVENT", 1)[1] + body.split(uid)[1].split("END:VEVENT")[0]
+    assert "SEQUENCE:1" in event
+    assert "DTSTART;TZID=Europe/Paris:20200922T142800" in event  # slot 5 of 7 minutes from 14:00
+
+
+async def test_moving_onto_a_taken_slot_swaps_and_bad_moves_are_refused(
+    client: httpx.AsyncClient, make_programme, make_user, sessionmaker
+) -> None:
+    programme = await make_programme()
+    await accepted_pitches(sessionmaker, programme["themes"][0].id, 2, ["laser", "health"])
+    await make_user("org@example.org", organiser=True)
+    client.cookies.set("em_lang", "en")
+    await login(client, "org@example.org")
+    await post_form(client, f"{PAGE}/schedule", {}, token_from=PAGE)
+    before = {s.id: s.position for s in await slots(sessionmaker)}
+    a, b = sorted(before, key=before.get)
+    await post_form(
+        client,
+        f"{PAGE}/slots/{a}/move",
+        {"session_id": str(programme["pitch"].id), "position": "2"},
+        token_from=PAGE,
+    )
+    after = {s.id: s.position for s in await slots(sessionmaker)}
+    assert (after[a], after[b]) == (before[b], before[a])
+    too_far = await post_form(
+        client,
+        f"{PAGE}/slots/{a}/move",
+        {"session_id": str(programme["pitch"].id), "position": "9"},
+        token_from=PAGE,
+    )
+    assert too_far.status_code == 400
+    assert "This session has 8 slots." in too_far.text
+    wrong_session = await post_form(
+        client,
+        f"{PAGE}/slots/{a}/move",
+        {"session_id": str(programme["welding"].id), "position": "1"},
+        token_from=PAGE,
+    )
+    assert wrong_session.status_code == 400
+    assert "Choose a pitch session of the pitch&#39;s theme." in wrong_session.text
+    assert (
+        await post_form(
+            client, f"{PAGE}/slots/999/move", {"session_id": "1", "position": "1"}, token_from=PAGE
+        )
+    ).status_code == 404
+
+
+async def test_rescheduling_keeps_locked_pitches_in_place(
+    client: httpx.AsyncClient, make_programme, make_user, sessionmaker
+) -> None:
+    programme = await make_programme()
+    await accepted_pitches(sessionmaker, programme["themes"][0].id, 2, ["laser", "health"])
+    await make_user("org@example.org", organiser=True)
+    await login(client, "org@example.org")
+    await post_form(client, f"{PAGE}/schedule", {}, token_from=PAGE)
+    slot = (await slots(sessionmaker))[1]
+    await post_form(
+        client,
+        f"{PAGE}/slots/{slot.id}/move",
+        {"session_id": str(programme["pitch"].id), "position": "7"},
+        token_from=PAGE,
+    )
+    await post_form(client, f"{PAGE}/slots/{slot.id}/lock", {}, token_from=PAGE)
+    await post_form(client, f"{PAGE}/schedule", {}, token_from=PAGE)
+    kept = next(s for s in await slots(sessionmaker) if s.id == slot.id)
+    assert (kept.position, kept.is_locked) == (6, True)
+
+
+async def test_pitch_programme_actions_are_for_organisers_only(client: httpx.AsyncClient, make_user) -> None:
+    await make_user("expo@example.org", exhibitor=True)
+    await login(client, "expo@example.org")
+    for path in (f"{PAGE}/schedule", f"{PAGE}/publish", f"{PAGE}/slots/1/move", f"{PAGE}/slots/1/lock"):
+        assert (await post_form(client, path, {}, token_from="/")).status_code == 403, path
