@@ -1,4 +1,5 @@
-"""Organiser pages for sessions: create, edit, cancel, restore and reorder (never delete: feeds need them)."""
+"""Organiser pages for sessions: create, edit, cancel, restore and reorder (never delete: feeds need them),
+and the moderators appointed to each session's live room."""
 
 from __future__ import annotations
 
@@ -7,16 +8,20 @@ from datetime import tzinfo
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from emicronora.forms import Form
 from emicronora.i18n import _, format_day
+from emicronora.live import moderators
 from emicronora.models import Session
 from emicronora.organiser.common import OVERVIEW, edit_page, get_or_404, move_action, now, see_other
 from emicronora.programme import domain, operations, queries
 from emicronora.web.context import require_organiser, sessionmaker_of, settings_of
+from emicronora.web.forms import read_form
+from emicronora.web.templating import render
 
 TEMPLATE = "organiser/session_form.html"
 
@@ -32,6 +37,8 @@ def session_values(tz: tzinfo) -> Callable[[Session], dict[str, str]]:
             "starts_at": session.starts_at.astimezone(tz).strftime("%H:%M"),
             "ends_at": session.ends_at.astimezone(tz).strftime("%H:%M"),
             "speaker_ids": ",".join(str(s.id) for s in session.speakers),
+            "stream_url": session.stream_url,
+            "replay_url": session.replay_url,
         }
 
     return values_of
@@ -59,11 +66,22 @@ async def edit_session(request: Request) -> Response:
     settings = settings_of(request)
     locale: str = request.state.locale
 
+    session_id: int | None = request.path_params.get("session_id")
+
     async def save(db: AsyncSession, form: Form, session: Session | None) -> Session | None:
-        return await operations.save_session(db, form, session, tz=settings.tz, now=now())
+        return await operations.save_session(
+            db, form, session, tz=settings.tz, now=now(), jitsi_hosts=settings.jitsi_hosts
+        )
 
     async def context(db: AsyncSession) -> dict[str, Any]:
-        return await session_choices(db, locale)
+        choices = await session_choices(db, locale)
+        if session_id is None:
+            return choices
+        return {
+            **choices,
+            "moderators": await moderators.list_moderators(db, session_id),
+            "moderator_form": Form(),
+        }
 
     return await edit_page(
         request,
@@ -98,10 +116,46 @@ async def move_session(request: Request) -> Response:
     )
 
 
+def _moderators_url(session_id: int) -> str:
+    return f"/organiser/sessions/{session_id}/edit#moderators"
+
+
+async def add_moderator(request: Request) -> Response:
+    """Appoints a moderator by e-mail; an unknown address shows the edit page again with the reason."""
+    require_organiser(request)
+    settings = settings_of(request)
+    session_id: int = request.path_params["session_id"]
+    form = await read_form(request)
+    async with sessionmaker_of(request)() as db, db.begin():
+        session = await get_or_404(db, Session, session_id)
+        if await moderators.appoint(db, session.id, form) is None:
+            context = {
+                "form": Form(values=session_values(settings.tz)(session)),
+                "item": session,
+                "moderator_form": form,
+                "moderators": await moderators.list_moderators(db, session.id),
+                **await session_choices(db, request.state.locale),
+            }
+            return render(request, TEMPLATE, context, 400)
+    return see_other(_moderators_url(session_id))
+
+
+async def remove_moderator(request: Request) -> Response:
+    require_organiser(request)
+    session_id: int = request.path_params["session_id"]
+    async with sessionmaker_of(request)() as db, db.begin():
+        session = await get_or_404(db, Session, session_id)
+        if not await moderators.remove(db, session.id, request.path_params["user_id"]):
+            raise HTTPException(404)
+    return see_other(_moderators_url(session_id))
+
+
 routes: list[BaseRoute] = [
     Route("/sessions/new", edit_session, methods=["GET", "POST"]),
     Route("/sessions/{session_id:int}/edit", edit_session, methods=["GET", "POST"]),
     Route("/sessions/{session_id:int}/cancel", set_cancelled, methods=["POST"]),
     Route("/sessions/{session_id:int}/restore", set_cancelled, methods=["POST"]),
     Route("/sessions/{session_id:int}/move", move_session, methods=["POST"]),
+    Route("/sessions/{session_id:int}/moderators", add_moderator, methods=["POST"]),
+    Route("/sessions/{session_id:int}/moderators/{user_id:int}/remove", remove_moderator, methods=["POST"]),
 ]

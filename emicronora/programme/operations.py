@@ -8,7 +8,7 @@ day or status changes: calendar apps replace their copy of an event only when th
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal, Protocol, TypeVar
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from emicronora.forms import Form, combine
 from emicronora.i18n import _
+from emicronora.live.embeds import DEFAULT_JITSI_HOSTS, EmbedError, replay_link, stream_embed
 from emicronora.models import SESSION_KINDS, Day, Session, Speaker, Theme, session_speakers
 from emicronora.programme import queries
 
@@ -173,13 +174,23 @@ async def delete_speaker(db: AsyncSession, speaker: Speaker, now: datetime) -> N
 
 
 async def save_session(
-    db: AsyncSession, form: Form, session: Session | None = None, *, tz: tzinfo, now: datetime
+    db: AsyncSession,
+    form: Form,
+    session: Session | None = None,
+    *,
+    tz: tzinfo,
+    now: datetime,
+    jitsi_hosts: tuple[str, ...] = DEFAULT_JITSI_HOSTS,
 ) -> Session | None:
     """Creates or updates a session from the fields kind, title, abstract, day_id, theme_id, starts_at and
-    ends_at (HH:MM in the event zone `tz`, on the day's date) and speaker_ids (comma-separated ids)."""
+    ends_at (HH:MM in the event zone `tz`, on the day's date), speaker_ids (comma-separated ids), and the
+    optional stream_url (a provider's address, see live.embeds) and replay_url (any https address). A new
+    stream address is a new place: it bumps the sequence like a new time."""
     kind = form.choice("kind", SESSION_KINDS)
     title = form.text("title", max_length=MAX_TITLE)
     abstract = form.text("abstract", max_length=MAX_ABSTRACT, required=False)
+    stream_url = _address(form, "stream_url", lambda url: stream_embed(url, jitsi_hosts))
+    replay_url = _address(form, "replay_url", replay_link)
     day = await _existing(db, form, "day_id", Day, _("This day does not exist."))
     theme = await _existing(db, form, "theme_id", Theme, _("This theme does not exist."))
     start_clock, end_clock = _clock(form, "starts_at"), _clock(form, "ends_at")
@@ -197,18 +208,25 @@ async def save_session(
         db.add(session)
         rescheduled = modified = False
     else:
-        rescheduled = (session.day_id, session.starts_at, session.ends_at) != (day.id, starts_at, ends_at)
-        modified = (session.kind, session.title, session.abstract, session.theme_id) != (
+        rescheduled = (session.day_id, session.starts_at, session.ends_at, session.stream_url) != (
+            day.id,
+            starts_at,
+            ends_at,
+            stream_url,
+        )
+        modified = (session.kind, session.title, session.abstract, session.theme_id, session.replay_url) != (
             kind,
             title,
             abstract,
             theme.id,
+            replay_url,
         ) or [s.id for s in session.speakers] != [s.id for s in speakers]
         if session.day_id != day.id:
             session.position = await _next_session_position(db, day.id)
     session.kind, session.title, session.abstract = kind, title, abstract
     session.day, session.theme = day, theme
     session.starts_at, session.ends_at = starts_at, ends_at
+    session.stream_url, session.replay_url = stream_url, replay_url
     session.speakers = speakers
     if rescheduled or modified:
         _touch(session, now, rescheduled=rescheduled)
@@ -237,6 +255,18 @@ def _touch(session: Session, now: datetime, *, rescheduled: bool) -> None:
     if rescheduled:
         session.sequence = (session.sequence or 0) + 1
     session.updated_at = now
+
+
+def _address(form: Form, name: str, check: Callable[[str], object]) -> str:
+    """An optional address: empty, or one that `check` accepts (it raises EmbedError with the reason)."""
+    value = form.values.get(name, "").strip()
+    if not value:
+        return ""
+    try:
+        check(value)
+    except EmbedError as error:
+        form.error(name, error.message)
+    return value
 
 
 def _clock(form: Form, name: str) -> time | None:

@@ -12,9 +12,11 @@ from starlette.routing import Route
 from emicronora.accounts.routes import safe_next
 from emicronora.calendar.items import session_item
 from emicronora.calendar.links import google_calendar_url
+from emicronora.live import embeds
 from emicronora.programme import domain, queries
 from emicronora.web.context import current_user, require_user, sessionmaker_of, settings_of
 from emicronora.web.forms import read_form
+from emicronora.web.middleware import CONTENT_SECURITY_POLICY
 from emicronora.web.templating import render
 
 MAX_FILTER_LENGTH = 60
@@ -88,6 +90,8 @@ async def programme(request: Request) -> Response:
 
 
 async def session_detail(request: Request) -> Response:
+    """The session, and while it is on its live room: the stream when live, a countdown before, the replay
+    and the chat's history after."""
     now = datetime.now(UTC)
     user = current_user(request)
     async with sessionmaker_of(request)() as db:
@@ -99,11 +103,31 @@ async def session_detail(request: Request) -> Response:
     google_url = google_calendar_url(
         session_item(session, settings, request.state.locale), settings.event_timezone
     )
-    return render(
+    status = domain.session_status(session, now)
+    embed = None
+    if status == "live":
+        embed = embeds.embed_or_none(session.stream_url, settings.jitsi_hosts)
+    elif status == "ended":
+        # A meeting room is no replay: a Jitsi address there stays a plain link (no Jitsi host allowed).
+        embed = embeds.embed_or_none(session.replay_url, jitsi_hosts=())
+    response = render(
         request,
         "programme/session.html",
-        {"session": session, "starred": starred, "google_url": google_url, **_page_context(now)},
+        {
+            "session": session,
+            "starred": starred,
+            "google_url": google_url,
+            "embed": embed,
+            **_page_context(now),
+        },
     )
+    if embed is not None:
+        # Set here, the policies win over the middleware's defaults (it only fills in missing headers).
+        response.headers["Content-Security-Policy"] = embeds.frame_policy(CONTENT_SECURITY_POLICY, embed)
+        features = embeds.permissions_policy(embed)
+        if features:
+            response.headers["Permissions-Policy"] = features
+    return response
 
 
 async def toggle_star(request: Request) -> Response:

@@ -12,11 +12,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from emicronora.models import Base, Day, Theme
+from emicronora.models import Base, Day, SessionModerator, Theme
 from tests.conftest import login
 
 ORGANISER = "olga.organiser@example.org"
-PROGRAMME_TABLES = ("themes", "days", "speakers", "sessions", "session_speakers")
+PROGRAMME_TABLES = ("themes", "days", "speakers", "sessions", "session_speakers", "session_moderators")
+# Accounts the `programme` fixture adds: one appointed moderator of the welding session, one who could be.
+MODERATOR = "mona.moderator@example.org"
+CANDIDATE = "carl.candidate@example.org"
 
 
 @pytest.fixture
@@ -31,15 +34,26 @@ async def organiser(client: httpx.AsyncClient, make_user: Callable[..., Awaitabl
 @pytest.fixture
 async def programme(
     make_programme: Callable[..., Awaitable[dict[str, Any]]],
+    make_user: Callable[..., Awaitable[Any]],
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> dict[str, Any]:
-    """The shared demo programme plus an unused theme and a day without sessions (both deletable)."""
+    """The shared demo programme plus an unused theme and a day without sessions (both deletable), and a
+    moderator appointed to the welding session."""
     made = await make_programme()
+    moderator = await make_user(MODERATOR, name="Mona Moderator")
+    candidate = await make_user(CANDIDATE, name="Carl Candidate")
     async with sessionmaker() as db, db.begin():
         spare_theme = Theme(slug="spare", name_fr="Réserve", name_en="Spare", position=2)
         spare_day = Day(date=date(2020, 9, 30), theme_id=made["themes"][0].id, position=2)
         db.add_all([spare_theme, spare_day])
-    return {**made, "spare_theme": spare_theme, "spare_day": spare_day}
+        db.add(SessionModerator(session_id=made["welding"].id, user_id=moderator.id))
+    return {
+        **made,
+        "spare_theme": spare_theme,
+        "spare_day": spare_day,
+        "moderator": moderator,
+        "candidate": candidate,
+    }
 
 
 async def programme_state(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, list[tuple[Any, ...]]]:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.conftest import login, post_form
-from tests.organiser.conftest import ORGANISER, programme_state
+from tests.organiser.conftest import CANDIDATE, ORGANISER, programme_state
 
 SESSION_FORM = {
     "kind": "webinar",
@@ -35,6 +35,8 @@ ROUTES: list[tuple[str, str, dict[str, str], int]] = [
     ("POST", "/organiser/sessions/{session}/cancel", {}, 303),
     ("POST", "/organiser/sessions/{cancelled}/restore", {}, 303),
     ("POST", "/organiser/sessions/{session}/move", {"direction": "down"}, 303),
+    ("POST", "/organiser/sessions/{session}/moderators", {"email": CANDIDATE}, 303),
+    ("POST", "/organiser/sessions/{session}/moderators/{moderator}/remove", {}, 303),
     ("GET", "/organiser/days/new", {}, 200),
     ("POST", "/organiser/days/new", {"date": "2020-09-24", "theme_id": "{theme}"}, 303),
     ("GET", "/organiser/days/{day}/edit", {}, 200),
@@ -75,6 +77,7 @@ def ids_of(programme: dict[str, Any]) -> dict[str, int]:
         "theme2": programme["themes"][1].id,
         "spare_theme": programme["spare_theme"].id,
         "speaker": programme["speaker"].id,
+        "moderator": programme["moderator"].id,
     }
 
 
@@ -139,7 +142,7 @@ async def test_organiser_route_serves_organisers(
     response = await call(organiser, method, path, data, ids_of(programme))
     assert response.status_code == status, response.text
     if status == 303:
-        assert response.headers["location"].startswith("/organiser/#")
+        assert response.headers["location"].startswith(("/organiser/#", "/organiser/sessions/"))
 
 
 @pytest.mark.parametrize(
@@ -150,6 +153,8 @@ async def test_organiser_route_serves_organisers(
         ("POST", "/organiser/sessions/999999/cancel"),
         ("POST", "/organiser/sessions/999999/restore"),
         ("POST", "/organiser/sessions/999999/move"),
+        ("POST", "/organiser/sessions/999999/moderators"),
+        ("POST", "/organiser/sessions/999999/moderators/1/remove"),
         ("GET", "/organiser/days/999999/edit"),
         ("POST", "/organiser/days/999999/cancel"),
         ("POST", "/organiser/days/999999/delete"),
