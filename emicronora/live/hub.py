@@ -94,6 +94,8 @@ class RoomHub:
             del self.rooms[room_id]
             self.delivered.pop(room_id, None)
             self.locks.pop(room_id, None)
+            # Forget the last count sent, so that the next person in gets a fresh one.
+            self.presence.pop(room_id, None)
 
     def local_count(self, room_id: int) -> int:
         return len({c.user_id for c in self.rooms.get(room_id, ())})

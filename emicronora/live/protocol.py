@@ -27,6 +27,17 @@ MAX_CLIENT_ID = 64
 class Caller:
     user: User
     moderator: bool
+    # When the session ends: afterwards the room can be read, not added to.
+    ends_at: datetime | None = None
+
+
+# What a participant may still do once the session has ended: nothing that adds to the room.
+CLOSED_AFTER_END = frozenset({"chat.post", "question.ask", "question.vote", "poll.vote", "poll.open"})
+
+
+def check_open(kind: str, caller: Caller, now: datetime) -> None:
+    if caller.ends_at is not None and now >= caller.ends_at and kind in CLOSED_AFTER_END:
+        raise RoomError("ended", _("This session has ended: its room can be read, not added to."))
 
 
 @dataclass(frozen=True)

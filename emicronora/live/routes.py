@@ -57,7 +57,8 @@ async def room_socket(websocket: WebSocket) -> None:
         return
     sessionmaker = sessionmaker_of(websocket)
     async with sessionmaker() as db, db.begin():
-        if await db.get(Session, session_id) is None:
+        session = await db.get(Session, session_id)
+        if session is None or session.is_cancelled:
             await websocket.close(code=POLICY_VIOLATION)
             return
         await ensure_room(db, session_id)
@@ -70,7 +71,7 @@ async def room_socket(websocket: WebSocket) -> None:
     try:
         last_sent = await _send_start(websocket, connection, user, session_id, _after(websocket))
         writer = asyncio.create_task(_write(websocket, connection, last_sent))
-        await _read(websocket, connection, protocol.Caller(user, moderator), session_id)
+        await _read(websocket, connection, protocol.Caller(user, moderator, session.ends_at), session_id)
     finally:
         hub.leave(session_id, connection)
         if writer is not None:
@@ -152,6 +153,7 @@ async def _read(websocket: WebSocket, connection: Connection, caller: protocol.C
             handler = protocol.HANDLERS.get(kind)
             if handler is None:
                 raise RoomError("invalid", _("This message could not be read."))
+            protocol.check_open(kind, caller, datetime.now(UTC))
             limiter = posts if kind in protocol.POSTS else others
             if not limiter.allow():
                 raise RoomError("rate_limited", _("You are sending messages too fast. Wait a few seconds."))

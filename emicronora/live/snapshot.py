@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.live.actions import message_json, poll_json, question_json
-from emicronora.models import ChatMessage, Poll, PollVote, Question, QuestionVote, Room, User
+from emicronora.models import ChatMessage, Poll, PollVote, Question, QuestionVote, Room, RoomEvent, User
 
 RECENT_MESSAGES = 100
 
@@ -28,6 +29,25 @@ async def messages_before(
         query = query.where(ChatMessage.id < before_id)
     rows = (await db.execute(query)).all()
     return [message_json(message, author) for message, author in reversed(rows)]
+
+
+ANNOUNCEMENT_SHOWN_FOR = timedelta(hours=1)
+
+
+async def latest_announcement(db: AsyncSession, session_id: int) -> dict[str, Any] | None:
+    """The room's last announcement of the past hour, so that people who arrive later see it too."""
+    since = datetime.now(UTC) - ANNOUNCEMENT_SHOWN_FOR
+    row = await db.scalar(
+        select(RoomEvent)
+        .where(
+            RoomEvent.session_id == session_id,
+            RoomEvent.kind == "announcement",
+            RoomEvent.created_at >= since,
+        )
+        .order_by(RoomEvent.seq.desc())
+        .limit(1)
+    )
+    return dict(row.payload) if row is not None else None
 
 
 async def room_snapshot(db: AsyncSession, room: Room, user: User, moderator: bool) -> dict[str, Any]:
@@ -66,6 +86,7 @@ async def room_snapshot(db: AsyncSession, room: Room, user: User, moderator: boo
     )
     return {
         "type": "snapshot",
+        "announcement": await latest_announcement(db, room.session_id),
         "room": room.session_id,
         "seq": room.last_seq,
         "chat_closed": room.chat_closed,

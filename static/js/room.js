@@ -156,6 +156,7 @@ function startRoom(root) {
     renderPolls();
     renderRoomState();
     renderHistoryNote();
+    if (message.announcement) announce(message.announcement);
     scrollToBottom();
   }
 

@@ -8,17 +8,18 @@ import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import uvicorn
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from websockets.asyncio.client import ClientConnection, connect
 
 from emicronora.accounts import sessions as login_sessions
 from emicronora.app import create_app
-from emicronora.models import User
+from emicronora.models import Session, User
 from emicronora.settings import Settings
 
 
@@ -70,6 +71,17 @@ async def live_server(
     live = await start_server(replace(settings, site_url="http://127.0.0.1:1"))
     yield live
     await stop_server(live)
+
+
+async def make_live(sessionmaker: async_sessionmaker[AsyncSession], session_id: int) -> None:
+    """Rooms take posts while their session runs: move it around now."""
+    now = datetime.now(UTC)
+    async with sessionmaker() as db, db.begin():
+        await db.execute(
+            update(Session)
+            .where(Session.id == session_id)
+            .values(starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(minutes=50))
+        )
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ async def test_announcement_appears_in_every_live_room_and_only_there(
             .where(Session.id.in_([programme["welding"].id, programme["pitch"].id]))
             .values(starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(minutes=30))
         )
+        # An ended (not cancelled: a cancelled session has no room) session's room gets nothing.
+        await db.execute(update(Session).where(Session.id == programme["tomography"].id).values(is_cancelled=False))
     ada = await make_user("ada@example.org", name="Ada")
     await make_user("org@example.org", name="Olga", organiser=True)
     cookie = await session_cookie(ada)

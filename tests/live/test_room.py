@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from websockets.exceptions import InvalidStatus
 
 from emicronora.live.hub import Connection
-from emicronora.models import ChatMessage, RoomEvent, SessionModerator
-from tests.live.conftest import event_of
+from emicronora.models import ChatMessage, RoomEvent, Session, SessionModerator
+from tests.live.conftest import event_of, make_live
 
 
 @pytest.fixture
-async def room(make_programme, make_user, session_cookie):
+async def room(make_programme, make_user, session_cookie, sessionmaker):
     programme = await make_programme()
+    await make_live(sessionmaker, programme["welding"].id)
     ada = await make_user("ada@example.org", name="Ada")
     bob = await make_user("bob@example.org", name="Bob")
     org = await make_user("org@example.org", name="Olga", organiser=True)
@@ -276,3 +278,26 @@ async def test_history_returns_older_messages_for_scrolling(open_room, room) -> 
     await ada.send(type="history", before=ids[2])
     history = await ada.wait_for(lambda m: m.get("type") == "history")
     assert [m["body"] for m in history["messages"]] == ["h0", "h1"]
+
+
+async def test_an_ended_session_is_read_only_and_a_cancelled_one_has_no_room(
+    open_room, room, sessionmaker
+) -> None:
+    async with sessionmaker() as db, db.begin():
+        await db.execute(
+            update(Session)
+            .where(Session.id == room["id"])
+            .values(ends_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
+    ada = await joined(open_room, room["id"], room["ada_cookie"])
+    await ada.send(type="chat.post", client_id="late", body="too late?")
+    error = await ada.wait_for(lambda m: m.get("type") == "error")
+    assert (error["code"], error["message"]) == (
+        "ended",
+        "Cette session est terminée : sa salle se lit, mais on n’y ajoute plus rien.",
+    )
+    async with sessionmaker() as db, db.begin():
+        await db.execute(update(Session).where(Session.id == room["id"]).values(is_cancelled=True))
+    with pytest.raises(InvalidStatus) as cancelled:
+        await open_room(room["id"], room["bob_cookie"])
+    assert cancelled.value.response.status_code == 403

@@ -13,7 +13,7 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from tests.live.conftest import LiveServer, event_of, start_server, stop_server
+from tests.live.conftest import LiveServer, event_of, make_live, start_server, stop_server
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -49,10 +49,11 @@ async def two_workers(
 
 
 async def test_messages_reach_clients_of_both_workers_and_survive_a_killed_redis_connection(
-    two_workers, make_programme, make_user, session_cookie, open_room, redis_admin
+    two_workers, make_programme, make_user, session_cookie, open_room, redis_admin, sessionmaker
 ) -> None:
     first, second, prefix = two_workers
     programme = await make_programme()
+    await make_live(sessionmaker, programme["welding"].id)
     ada = await make_user("ada@example.org", name="Ada")
     bob = await make_user("bob@example.org", name="Bob")
     room_id = programme["welding"].id
