@@ -13,6 +13,7 @@ from emicronora.accounts.routes import safe_next
 from emicronora.calendar.items import session_item
 from emicronora.calendar.links import google_calendar_url
 from emicronora.live import embeds
+from emicronora.pitches.scheduling import running_order
 from emicronora.programme import domain, queries
 from emicronora.web.context import current_user, require_user, sessionmaker_of, settings_of
 from emicronora.web.forms import read_form
@@ -99,6 +100,7 @@ async def session_detail(request: Request) -> Response:
         if session is None:
             raise HTTPException(404)
         starred = await queries.starred_session_ids(db, user.id) if user else set()
+        pitches = await running_order(db, session.id) if session.kind == "pitch" else []
     settings = settings_of(request)
     google_url = google_calendar_url(
         session_item(session, settings, request.state.locale), settings.event_timezone
@@ -118,6 +120,7 @@ async def session_detail(request: Request) -> Response:
             "starred": starred,
             "google_url": google_url,
             "embed": embed,
+            "pitches": pitches,
             **_page_context(now),
         },
     )

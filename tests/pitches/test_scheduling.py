@@ -76,6 +76,10 @@ async def test_published_pitch_appears_in_the_company_feed_and_a_move_bumps_its_
     assert (await post_form(client, f"{PAGE}/publish", {}, token_from=PAGE)).status_code == 303
     first = next(s for s in await slots(sessionmaker) if s.proposal_id == pitches[0].id)
     assert (first.is_published, first.sequence) == (True, 0)
+    page = (await client.get(f"/sessions/{programme['pitch'].id}")).text
+    order = page.split('data-testid="running-order"')[1].split("</ol>")[0]
+    assert order.index("Pitch 0") < order.index("Pitch 1")
+    assert "14:00" in order and "14:07" in order
 
     await post_form(client, "/logout", {}, token_from=PAGE)
     await login(client, "member@example.org")
