@@ -19,6 +19,7 @@ from emicronora.live.broadcast import create_broadcast
 from emicronora.live.hub import RoomHub
 from emicronora.live.routes import routes as live_routes
 from emicronora.media.routes import routes as media_routes
+from emicronora.media.storage import LocalStorage
 from emicronora.organiser.routes import routes as organiser_routes
 from emicronora.pitches.routes import routes as pitch_routes
 from emicronora.programme.routes import routes as programme_routes
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "sessionmaker": sessionmaker,
                 "templates": templates,
                 "hub": hub,
+                "media": LocalStorage(settings.media_dir),
             }
         finally:
             await hub.stop()

@@ -13,10 +13,142 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from emicronora.accounts.operations import Registration, create_user
 from emicronora.accounts.passwords import password_problem
 from emicronora.demo import data
-from emicronora.models import Company, Day, Session, Speaker, Star, Theme
+from emicronora.models import Company, Day, Innovation, Session, Speaker, Star, Theme
 from emicronora.settings import Settings
+from emicronora.showroom.domain import slugify
 
 LIVE_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class ShowroomData:
+    """What an exhibiting demo company shows in its showroom, beyond its description."""
+
+    tagline: str
+    themes: tuple[str, ...]
+    sectors: tuple[str, ...]
+    region: str
+    # (title, description), in showroom order; no photos in the demo.
+    innovations: tuple[tuple[str, str], ...]
+
+
+# The showrooms of the exhibiting companies of `data.COMPANIES`, by company key. All are approved.
+SHOWROOMS: dict[str, ShowroomData] = {
+    "lumicron": ShowroomData(
+        "Stations de micro-usinage laser femtoseconde et sous-traitance de découpe et de marquage.",
+        ("laser", "micro-nano"),
+        ("aeronautics", "health", "watchmaking"),
+        "Bourgogne-Franche-Comté",
+        (
+            (
+                "FemtoCut 5",
+                "Station de découpe femtoseconde cinq axes pour stents et pièces horlogères, sans zone "
+                "affectée thermiquement ni bavure.",
+            ),
+            (
+                "Marquage UDI dans la masse",
+                "Marquage d'identification unique sous la surface des implants, qui résiste aux cycles de "
+                "stérilisation.",
+            ),
+        ),
+    ),
+    "photonix": ShowroomData(
+        "Perçage, découpe et texturation laser de précision pour le médical et l'aéronautique.",
+        ("laser",),
+        ("aeronautics", "health", "space"),
+        "Nouvelle-Aquitaine",
+        (
+            (
+                "Perçage par trépanation de 20 µm",
+                "Trous calibrés et coniques dans les aubes de turbine et les buses d'injection, conicité "
+                "maîtrisée au micromètre.",
+            ),
+        ),
+    ),
+    "calibrix": ShowroomData(
+        "Métrologie dimensionnelle accréditée, tomographie à rayons X et étalonnage sur site.",
+        ("metrology",),
+        ("automotive", "health", "equipment"),
+        "Bourgogne-Franche-Comté",
+        (
+            (
+                "Tomographie 3 µm en 20 minutes",
+                "Contrôle complet des pièces injectées et des assemblages, comparaison au modèle CAO et "
+                "rapport de mesure automatique.",
+            ),
+            (
+                "Étalonnage sur site",
+                "Un laboratoire mobile accrédité qui étalonne vos machines à mesurer sans les arrêter "
+                "plus d'une journée.",
+            ),
+        ),
+    ),
+    "inspectra": ShowroomData(
+        "Inspection optique en ligne fondée sur l'apprentissage profond pour les petites pièces.",
+        ("metrology",),
+        ("electronics", "automotive", "watchmaking"),
+        "Wallonie",
+        (
+            (
+                "Inspectra Line 4K",
+                "Une cellule d'inspection qui apprend les défauts acceptables à partir de cinquante "
+                "exemples et trie deux pièces par seconde.",
+            ),
+        ),
+    ),
+    "nanoforma": ShowroomData(
+        "Micro- et nanostructures par nano-impression et couches minces, du prototype à la série.",
+        ("micro-nano",),
+        ("electronics", "energy", "research"),
+        "Auvergne-Rhône-Alpes",
+        (
+            (
+                "Réseaux de diffraction sur verre",
+                "Des réseaux sub-longueur d'onde répliqués par nano-impression sur des plaques de 200 mm.",
+            ),
+        ),
+    ),
+    "microfluidis": ShowroomData(
+        "Puces et cartouches microfluidiques en polymère pour le diagnostic in vitro.",
+        ("micro-nano",),
+        ("health", "research"),
+        "Bourgogne-Franche-Comté",
+        (
+            (
+                "Cartouche PCR en 15 minutes",
+                "Une cartouche jetable qui prépare l'échantillon et amplifie l'ADN sans intervention.",
+            ),
+        ),
+    ),
+    "horlomeca": ShowroomData(
+        "Composants horlogers en silicium et par procédé LIGA.",
+        ("micro-nano", "laser"),
+        ("watchmaking", "luxury", "health"),
+        "Neuchâtel",
+        (
+            (
+                "Spiral silicium compensé",
+                "Un spiral insensible aux champs magnétiques et compensé en température par oxydation.",
+            ),
+            (
+                "Roues LIGA nickel-phosphore",
+                "Des roues et des ancres de forme libre, sans reprise d'usinage, dès cent pièces.",
+            ),
+        ),
+    ),
+    "arve": ShowroomData(
+        "Micro-décolletage de haute précision pour la connectique et le médical.",
+        ("micro-nano",),
+        ("electronics", "health", "automotive", "defence"),
+        "Auvergne-Rhône-Alpes",
+        (
+            (
+                "Contacts de Ø 0,3 mm",
+                "Des contacts de connecteurs décolletés et dorés en série, contrôlés à 100 % par vision.",
+            ),
+        ),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -144,8 +276,21 @@ async def seed_demo(
         )
         for company in data.COMPANIES
     }
+    for key, showroom in SHOWROOMS.items():
+        company = companies[key]
+        company.slug = slugify(company.name)
+        company.tagline = showroom.tagline
+        company.themes = list(showroom.themes)
+        company.sectors = list(showroom.sectors)
+        company.region = showroom.region
+        company.is_approved = True
     db.add_all(companies.values())
     await db.flush()
+    db.add_all(
+        Innovation(company_id=companies[key].id, title=title, description=description, position=position)
+        for key, showroom in SHOWROOMS.items()
+        for position, (title, description) in enumerate(showroom.innovations)
+    )
 
     accounts: list[tuple[str, str, str]] = []
     for account in data.ACCOUNTS:

@@ -11,6 +11,7 @@ from starlette.requests import HTTPConnection
 from emicronora.settings import Settings
 
 if TYPE_CHECKING:
+    from emicronora.media.storage import MediaStorage
     from emicronora.models import LoginSession, User
 
 
@@ -24,6 +25,10 @@ def settings_of(conn: HTTPConnection) -> Settings:
 
 def sessionmaker_of(conn: HTTPConnection) -> async_sessionmaker[AsyncSession]:
     return conn.state.sessionmaker
+
+
+def media_of(conn: HTTPConnection) -> MediaStorage:
+    return conn.state.media
 
 
 def current_user(conn: HTTPConnection) -> User | None:

@@ -1,0 +1,327 @@
+"""The company's videos in the exhibitor area: the list, the form, the upload page and the actions.
+
+The file itself is sent by `static/js/upload.js` as the raw body of a PUT, with the CSRF token in a header:
+the CSRF middleware then lets the body stream to `upload_file`, which enforces its own caps. The poster is
+a small image in an ordinary form.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from emicronora.accounts.routes import safe_next
+from emicronora.forms import Form
+from emicronora.i18n import _, lazy
+from emicronora.media import uploads
+from emicronora.models import Company, User, Video
+from emicronora.programme import queries as programme_queries
+from emicronora.showroom.multipart import read_form_with_image
+from emicronora.videos import operations, pages, permissions, queries
+from emicronora.web.context import current_user, media_of, require_user, sessionmaker_of, settings_of
+from emicronora.web.forms import read_form
+from emicronora.web.templating import render
+
+AREA = "/exhibitor-area/videos"
+NOTICES = {
+    "created": lazy("The video has been created. It stays a draft until you publish it."),
+    "saved": lazy("Your changes have been saved."),
+    "uploaded": lazy("The video file has been uploaded."),
+    "poster": lazy("The poster has been changed."),
+    "published": lazy("The video is published in the e-Micronora channel."),
+    "unpublished": lazy("The video is a draft again: only your team and the organisers see it."),
+    "deleted": lazy("The video has been deleted."),
+}
+
+
+def _area_user(request: Request) -> User:
+    user = require_user(request)
+    if not (user.is_exhibitor or user.is_organiser):
+        raise HTTPException(403, _("This area is for exhibitors."))
+    return user
+
+
+def _video_id(request: Request) -> int:
+    return request.path_params["video_id"]
+
+
+async def _manageable(request: Request, user: User) -> Video:
+    async with sessionmaker_of(request)() as db:
+        try:
+            return await operations.manageable(db, user, _video_id(request))
+        except operations.VideoNotFound:
+            raise HTTPException(404) from None
+
+
+def _list_url(video: Video, user: User) -> str:
+    own = permissions.is_member(user, video.company_id)
+    return AREA if own else f"{AREA}?company={video.company_id}"
+
+
+def _notice(request: Request) -> str | None:
+    key = request.query_params.get("done", "")
+    return _(NOTICES[key]) if key in NOTICES else None
+
+
+async def video_list(request: Request) -> Response:
+    """The company's videos; an organiser picks a company with ?company=<id>."""
+    user = _area_user(request)
+    raw = request.query_params.get("company", "")
+    company: Company | None = None
+    async with sessionmaker_of(request)() as db:
+        if user.is_organiser and raw:
+            company = await queries.get_company(db, int(raw)) if queries.is_row_id(raw) else None
+            if company is None or not company.is_exhibitor:
+                raise HTTPException(404)
+        elif user.is_exhibitor:
+            company = user.company
+        if company is None:
+            return render(request, "videos/manage.html", {"exhibitors": await queries.exhibitors(db)})
+        cards = await queries.company_cards(db, company.id)
+        # Leads are for the company's team alone: organisers do not see how many each video brought.
+        is_member = user.company_id == company.id
+        lead_counts = await queries.lead_counts(db, company.id) if is_member else {}
+    context = {
+        "company": company,
+        "cards": cards,
+        "lead_counts": lead_counts,
+        "is_member": is_member,
+        "notice": _notice(request),
+    }
+    return pages.render_with_posters(request, "videos/manage.html", context, cards)
+
+
+async def _form_context(request: Request) -> dict[str, Any]:
+    async with sessionmaker_of(request)() as db:
+        themes = await programme_queries.list_themes(db)
+    return {
+        "themes": themes,
+        "theme_options": pages.theme_options(themes, request.state.locale),
+        "max_video_mb": settings_of(request).max_video_mb,
+    }
+
+
+async def new_video(request: Request) -> Response:
+    user = _area_user(request)
+    if not permissions.can_create(user):
+        raise HTTPException(403, _("Videos are added by the exhibitors' teams, from their own area."))
+    context = await _form_context(request)
+    form = Form(values={"kind": "upload"})
+    if request.method == "POST":
+        form = await read_form(request)
+        fields = operations.read_fields(form, [t.id for t in context["themes"]])
+        if fields is not None:
+            async with sessionmaker_of(request)() as db, db.begin():
+                video = await operations.create_video(db, user, fields)
+            target = f"{AREA}/{video.id}/upload" if video.source == "upload" else f"{AREA}/{video.id}/edit"
+            return RedirectResponse(target + "?done=created", status_code=303)
+    status = 400 if form.errors else 200
+    return render(request, "videos/form.html", {**context, "form": form, "item": None}, status_code=status)
+
+
+async def _render_edit(
+    request: Request,
+    user: User,
+    video: Video,
+    form: Form | None = None,
+    poster_form: Form | None = None,
+    *,
+    alert: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    context = await _form_context(request)
+    async with sessionmaker_of(request)() as db:
+        card = await queries.get_card(db, video.id)
+    assert card is not None
+    if form is None:
+        form = Form(
+            values={
+                "title": video.title,
+                "description": video.description,
+                "theme_id": str(video.theme_id or ""),
+                "provider_url": video.provider_url,
+            }
+        )
+    context.update(
+        form=form,
+        poster_form=poster_form or Form(),
+        item=video,
+        card=card,
+        notice=alert or _notice(request),
+        is_alert=alert is not None,
+        list_url=_list_url(video, user),
+    )
+    return pages.render_with_posters(request, "videos/form.html", context, [card], status_code=status_code)
+
+
+async def edit_video(request: Request) -> Response:
+    user = _area_user(request)
+    video = await _manageable(request, user)
+    if request.method == "GET":
+        return await _render_edit(request, user, video)
+    form = await read_form(request)
+    async with sessionmaker_of(request)() as db, db.begin():
+        themes = await programme_queries.list_themes(db)
+        video = await operations.manageable(db, user, video.id)
+        fields = operations.read_fields(form, [t.id for t in themes], current=video)
+        if fields is not None:
+            operations.apply_fields(video, fields)
+    if fields is None:
+        return await _render_edit(request, user, video, form, status_code=400)
+    return RedirectResponse(f"{AREA}/{video.id}/edit?done=saved", status_code=303)
+
+
+async def upload_page(request: Request) -> Response:
+    user = _area_user(request)
+    settings = settings_of(request)
+    async with sessionmaker_of(request)() as db:
+        try:
+            target = await operations.upload_target(db, user, _video_id(request), settings)
+        except operations.VideoNotFound:
+            raise HTTPException(404) from None
+        video = await queries.get_video(db, target.video_id)
+    cap = settings.max_video_mb * uploads.MIB
+    context = {
+        "item": video,
+        "max_video_mb": settings.max_video_mb,
+        # The page refuses at once a file the server would refuse after a long upload.
+        "max_bytes": max(min(cap, target.quota_left), 0),
+        "quota_left_mb": max(target.quota_left, 0) // uploads.MIB,
+        "over_quota": target.quota_left < cap,
+        "notice": _notice(request),
+    }
+    return render(request, "videos/upload.html", context)
+
+
+def _json_error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def upload_file(request: Request) -> Response:
+    """The raw body of the PUT is the video file; answers JSON for upload.js."""
+    user = current_user(request)
+    if user is None:
+        return _json_error(401, _("Log in first."))
+    if not (user.is_exhibitor or user.is_organiser):
+        return _json_error(403, _("This area is for exhibitors."))
+    settings = settings_of(request)
+    storage = media_of(request)
+    maker = sessionmaker_of(request)
+    try:
+        async with maker() as db:
+            target = await operations.upload_target(db, user, _video_id(request), settings)
+        # The database is not held while the body streams in: a large upload takes minutes.
+        stored = await uploads.receive_video(
+            request, storage, settings=settings, quota_left=target.quota_left
+        )
+        await operations.attach_file(
+            maker,
+            storage,
+            target,
+            stored,
+            original_name=request.headers.get("x-file-name", ""),
+            user=user,
+            settings=settings,
+        )
+    except operations.VideoNotFound:
+        return _json_error(404, _("This page does not exist."))
+    except uploads.MediaError as error:
+        return _json_error(error.status, error.message)
+    return JSONResponse({"redirect": f"{AREA}/{target.video_id}/edit?done=uploaded"}, status_code=201)
+
+
+async def poster(request: Request) -> Response:
+    user = _area_user(request)
+    video = await _manageable(request, user)
+    form, upload = await read_form_with_image(request, "poster")
+    if upload is None:
+        form.error("poster", _("Choose an image file."))
+        return await _render_edit(request, user, video, poster_form=form, status_code=400)
+    try:
+        await operations.set_poster(
+            sessionmaker_of(request),
+            media_of(request),
+            video.id,
+            upload,
+            user=user,
+            settings=settings_of(request),
+        )
+    except operations.VideoNotFound:
+        raise HTTPException(404) from None
+    except uploads.MediaError as error:
+        form.error("poster", error.message)
+        return await _render_edit(request, user, video, poster_form=form, status_code=error.status)
+    return RedirectResponse(f"{AREA}/{video.id}/edit?done=poster#poster", status_code=303)
+
+
+async def remove_poster(request: Request) -> Response:
+    user = _area_user(request)
+    await read_form(request)
+    async with sessionmaker_of(request)() as db, db.begin():
+        try:
+            video = await operations.manageable(db, user, _video_id(request))
+        except operations.VideoNotFound:
+            raise HTTPException(404) from None
+        keys = await operations.remove_poster(db, video)
+    await operations.remove_files(media_of(request), keys)
+    return RedirectResponse(f"{AREA}/{video.id}/edit?done=poster#poster", status_code=303)
+
+
+async def publish(request: Request) -> Response:
+    user = _area_user(request)
+    form = await read_form(request)
+    publishing = request.url.path.endswith("/publish")
+    async with sessionmaker_of(request)() as db, db.begin():
+        try:
+            video = await operations.manageable(db, user, _video_id(request))
+        except operations.VideoNotFound:
+            raise HTTPException(404) from None
+        problem = operations.publish(video, datetime.now(UTC)) if publishing else None
+        if not publishing:
+            operations.unpublish(video)
+    if problem:
+        return await _render_edit(request, user, video, alert=problem, status_code=400)
+    done = "published" if publishing else "unpublished"
+    target = safe_next(form.values.get("next"), f"{AREA}/{video.id}/edit")
+    return RedirectResponse(_with_done(target, done), status_code=303)
+
+
+async def delete(request: Request) -> Response:
+    user = _area_user(request)
+    await read_form(request)
+    async with sessionmaker_of(request)() as db, db.begin():
+        try:
+            video = await operations.manageable(db, user, _video_id(request))
+        except operations.VideoNotFound:
+            raise HTTPException(404) from None
+        target = _list_url(video, user)
+        keys = await operations.delete_video(db, video)
+    await operations.remove_files(media_of(request), keys)
+    return RedirectResponse(_with_done(target, "deleted"), status_code=303)
+
+
+def _with_done(target: str, done: str) -> str:
+    """The same-site address with its notice replaced, so that repeated actions do not pile notices up."""
+    parts = urlsplit(target)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "done"] + [("done", done)]
+    return urlunsplit(("", "", parts.path, urlencode(query), parts.fragment))
+
+
+routes: list[BaseRoute] = [
+    Route(AREA, video_list, methods=["GET"]),
+    Route(f"{AREA}/new", new_video, methods=["GET", "POST"]),
+    Route(AREA + "/{video_id:int}/edit", edit_video, methods=["GET", "POST"]),
+    Route(AREA + "/{video_id:int}/upload", upload_page, methods=["GET"]),
+    Route(AREA + "/{video_id:int}/file", upload_file, methods=["PUT"]),
+    Route(AREA + "/{video_id:int}/poster", poster, methods=["POST"]),
+    Route(AREA + "/{video_id:int}/poster/remove", remove_poster, methods=["POST"]),
+    Route(AREA + "/{video_id:int}/publish", publish, methods=["POST"]),
+    Route(AREA + "/{video_id:int}/unpublish", publish, methods=["POST"]),
+    Route(AREA + "/{video_id:int}/delete", delete, methods=["POST"]),
+]
