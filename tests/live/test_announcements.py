@@ -23,7 +23,9 @@ async def test_announcement_appears_in_every_live_room_and_only_there(
             .values(starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(minutes=30))
         )
         # An ended (not cancelled: a cancelled session has no room) session's room gets nothing.
-        await db.execute(update(Session).where(Session.id == programme["tomography"].id).values(is_cancelled=False))
+        await db.execute(
+            update(Session).where(Session.id == programme["tomography"].id).values(is_cancelled=False)
+        )
     ada = await make_user("ada@example.org", name="Ada")
     await make_user("org@example.org", name="Olga", organiser=True)
     cookie = await session_cookie(ada)
