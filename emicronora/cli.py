@@ -19,6 +19,7 @@ from emicronora.calendar.items import session_items
 from emicronora.demo import data as demo_data
 from emicronora.demo.seed import seed_demo
 from emicronora.i18n import current_locale
+from emicronora.media.storage import LocalStorage
 from emicronora.programme import queries as programme_queries
 from emicronora.settings import Settings
 
@@ -75,7 +76,9 @@ def demo(start: datetime | None, if_empty: bool) -> None:
         engine = db.create_engine(settings.database_url)
         try:
             async with db.create_sessionmaker(engine)() as session, session.begin():
-                return await seed_demo(session, first_day, settings, if_empty=if_empty)
+                return await seed_demo(
+                    session, first_day, settings, if_empty=if_empty, storage=LocalStorage(settings.media_dir)
+                )
         finally:
             await engine.dispose()
 

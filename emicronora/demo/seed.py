@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from emicronora.accounts.operations import Registration, create_user
 from emicronora.accounts.passwords import password_problem
 from emicronora.demo import data
+from emicronora.demo.showcase import seed_showcase
+from emicronora.media.storage import MediaStorage
 from emicronora.models import Company, Day, Innovation, Session, Speaker, Star, Theme
 from emicronora.settings import Settings
 from emicronora.showroom.domain import slugify
@@ -211,6 +213,7 @@ async def seed_demo(
     *,
     if_empty: bool = False,
     now: datetime | None = None,
+    storage: MediaStorage | None = None,
 ) -> list[tuple[str, str, str]] | None:
     """Seeds the demo inside the caller's transaction. Returns (role, email, password) of the demo accounts;
     None when if_empty and the database already holds a Day."""
@@ -314,4 +317,6 @@ async def seed_demo(
         if not account.is_organiser:
             db.add_all(Star(user_id=user.id, session_id=session.id) for session in first_of_each_day)
         accounts.append((account.role, account.email, data.DEMO_PASSWORD))
+    # Videos need the media storage; without it (tests of the programme) only the pitch proposals are seeded.
+    await seed_showcase(db, storage, settings, now)
     return accounts

@@ -41,6 +41,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "EMICRONORA_SITE_URL": f"http://127.0.0.1:{port}",
         "EMICRONORA_ARGON2_TIME_COST": "1",
         "EMICRONORA_ARGON2_MEMORY_KIB": "8192",
+        "EMICRONORA_MEDIA_DIR": str(db_path.parent / "media"),
     }
     cli = [sys.executable, "-m", "emicronora"]
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
