@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.calendar.ical import CalendarItem, build_calendar, serialise
-from emicronora.calendar.items import session_item, sort_items
+from emicronora.calendar.items import pitch_items_by_company, session_item, sort_items
 from emicronora.models import Session, Star, User
 from emicronora.settings import Settings
 
@@ -74,6 +74,13 @@ async def participant_agendas(
         if session.id not in item_cache:
             item_cache[session.id] = session_item(session, settings, locale)
         items_by_user.setdefault(user_id, []).append(item_cache[session.id])
+    # Company members also have their company's pitch slots: one query for all companies.
+    pitches = await pitch_items_by_company(
+        db, settings, locale, sorted({u.company_id for u in users if u.company_id})
+    )
+    for u in users:
+        if u.company_id in pitches:
+            items_by_user.setdefault(u.id, []).extend(pitches[u.company_id])
     return [
         ParticipantAgenda(
             user_id=u.id,

@@ -63,21 +63,23 @@ def pitch_uid(proposal_id: int, settings: Settings) -> str:
     return f"pitch-{proposal_id}@{site_host(settings)}"
 
 
-async def company_pitch_items(
-    db: AsyncSession, company_id: int, settings: Settings, locale: str
-) -> list[CalendarItem]:
-    """The company's published pitch slots, placed in their pitch session."""
-    rows = await db.execute(
+async def pitch_items_by_company(
+    db: AsyncSession, settings: Settings, locale: str, company_ids: list[int] | None = None
+) -> dict[int, list[CalendarItem]]:
+    """Published pitch slots, placed in their pitch session, by company (all companies when None)."""
+    query = (
         select(PitchSlot, PitchProposal, Session)
         .join(PitchProposal, PitchProposal.id == PitchSlot.proposal_id)
         .join(Session, Session.id == PitchSlot.session_id)
-        .where(PitchProposal.company_id == company_id, PitchSlot.is_published.is_(True))
+        .where(PitchSlot.is_published.is_(True))
         .order_by(PitchSlot.starts_at)
     )
-    items = []
-    for slot, proposal, session in rows.unique().all():
+    if company_ids is not None:
+        query = query.where(PitchProposal.company_id.in_(company_ids))
+    items: dict[int, list[CalendarItem]] = {}
+    for slot, proposal, session in (await db.execute(query)).unique().all():
         url = f"{settings.site_origin}/sessions/{session.id}"
-        items.append(
+        items.setdefault(proposal.company_id, []).append(
             CalendarItem(
                 uid=pitch_uid(proposal.id, settings),
                 summary=_("Our pitch: %(title)s", title=proposal.title),
@@ -104,7 +106,8 @@ async def personal_items(db: AsyncSession, user: User, settings: Settings, local
     here)."""
     items = session_items(await programme.agenda(db, user.id), settings, locale)
     if user.company_id is not None:
-        items += await company_pitch_items(db, user.company_id, settings, locale)
+        by_company = await pitch_items_by_company(db, settings, locale, [user.company_id])
+        items += by_company.get(user.company_id, [])
     return sort_items(items)
 
 
