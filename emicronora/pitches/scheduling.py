@@ -16,7 +16,7 @@ import anyio.to_thread
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.i18n import _
+from emicronora.i18n import _, ngettext
 from emicronora.models import Company, PitchProposal, PitchSlot, Session, Speaker, Theme, session_speakers
 from scheduler import Interval, Pitch, PitchProblem, PitchSchedule, PitchSession, SlotRef, schedule_pitches
 
@@ -198,7 +198,13 @@ async def move_slot(db: AsyncSession, slot: PitchSlot, session_id: int, position
         slot_minutes=session.slot_minutes,
     )
     if not 0 <= position < problem_session.slot_count:
-        raise AdjustError(_("This session has %(count)s slots.", count=problem_session.slot_count))
+        raise AdjustError(
+            ngettext(
+                "This session has %(num)s slot.",
+                "This session has %(num)s slots.",
+                problem_session.slot_count,
+            )
+        )
     occupant = await db.scalar(
         select(PitchSlot).where(
             PitchSlot.session_id == session_id, PitchSlot.position == position, PitchSlot.id != slot.id
