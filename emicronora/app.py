@@ -14,6 +14,9 @@ from starlette.staticfiles import StaticFiles
 from emicronora import db
 from emicronora.accounts.routes import routes as account_routes
 from emicronora.api.routes import routes as api_routes
+from emicronora.b2b.marketplace_routes import routes as b2b_marketplace_routes
+from emicronora.b2b.meeting_routes import routes as b2b_meeting_routes
+from emicronora.b2b.organiser_routes import routes as b2b_organiser_routes
 from emicronora.calendar.routes import routes as calendar_routes
 from emicronora.live.broadcast import create_broadcast
 from emicronora.live.hub import RoomHub
@@ -66,6 +69,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *showroom_routes,
         *video_routes,
         *pitch_routes,
+        *b2b_marketplace_routes,
+        *b2b_meeting_routes,
+        *b2b_organiser_routes,
         Mount("/organiser", routes=organiser_routes),
         Mount("/api", routes=api_routes),
         Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),

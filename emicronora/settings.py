@@ -71,6 +71,8 @@ class Settings:
     max_video_mb: int = 500
     max_image_mb: int = 8
     company_quota_mb: int = 2000
+    # B2B meetings get a video room: this address plus a random room name.
+    meeting_room_url: str = "https://meet.jit.si/"
     event_timezone: str = "Europe/Paris"
     default_locale: str = "fr"
     debug: bool = False
@@ -130,6 +132,7 @@ class Settings:
             broadcast_url=broadcast_url,
             broadcast_channel=get("BROADCAST_CHANNEL", defaults.broadcast_channel),
             media_dir=get("MEDIA_DIR", defaults.media_dir),
+            meeting_room_url=get("MEETING_ROOM_URL", defaults.meeting_room_url),
             max_video_mb=_int(get("MAX_VIDEO_MB", str(defaults.max_video_mb)), "EMICRONORA_MAX_VIDEO_MB"),
             max_image_mb=_int(get("MAX_IMAGE_MB", str(defaults.max_image_mb)), "EMICRONORA_MAX_IMAGE_MB"),
             company_quota_mb=_int(

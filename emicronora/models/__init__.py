@@ -1,6 +1,21 @@
 """Typed SQLAlchemy models, one module per area. Importing this package registers every table."""
 
 from emicronora.models.accounts import Company, LoginAttempt, LoginSession, User
+from emicronora.models.b2b import (
+    B2B_ROLES,
+    ITEM_KINDS,
+    MEETING_STATUSES,
+    REQUEST_STATUSES,
+    B2BProfile,
+    B2BSettings,
+    CooperationItem,
+    Meeting,
+    MeetingRequest,
+    MeetingSlot,
+    ParticipantSlot,
+    SolveRun,
+    Unavailability,
+)
 from emicronora.models.base import Base, utcnow
 from emicronora.models.calendar import CalendarFeed
 from emicronora.models.live import (
@@ -22,23 +37,34 @@ from emicronora.models.programme import SESSION_KINDS, Day, Session, Speaker, St
 from emicronora.models.showroom import VIDEO_SOURCES, Innovation, Lead, TeamInvitation, Video
 
 __all__ = [
+    "B2B_ROLES",
+    "ITEM_KINDS",
     "MEDIA_KINDS",
+    "MEETING_STATUSES",
     "PROPOSAL_STATUSES",
     "QUESTION_STATUSES",
+    "REQUEST_STATUSES",
     "SESSION_KINDS",
     "VIDEO_SOURCES",
     "Announcement",
+    "B2BProfile",
+    "B2BSettings",
     "Base",
     "CalendarFeed",
     "ChatMessage",
     "Company",
+    "CooperationItem",
     "Day",
     "Innovation",
     "Lead",
     "LoginAttempt",
     "LoginSession",
     "MediaFile",
+    "Meeting",
+    "MeetingRequest",
+    "MeetingSlot",
     "Mute",
+    "ParticipantSlot",
     "PitchCall",
     "PitchProposal",
     "PitchSlot",
@@ -50,10 +76,12 @@ __all__ = [
     "RoomEvent",
     "Session",
     "SessionModerator",
+    "SolveRun",
     "Speaker",
     "Star",
     "TeamInvitation",
     "Theme",
+    "Unavailability",
     "User",
     "Video",
     "session_speakers",
