@@ -17,6 +17,7 @@ from emicronora.api.routes import routes as api_routes
 from emicronora.b2b.marketplace_routes import routes as b2b_marketplace_routes
 from emicronora.b2b.meeting_routes import routes as b2b_meeting_routes
 from emicronora.b2b.organiser_routes import routes as b2b_organiser_routes
+from emicronora.b2b.solving import runner_of as solve_runner
 from emicronora.calendar.routes import routes as calendar_routes
 from emicronora.live.broadcast import create_broadcast
 from emicronora.live.hub import RoomHub
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "media": LocalStorage(settings.media_dir),
             }
         finally:
+            # A B2B solve in a worker thread is asked to stop and its best schedule kept.
+            await solve_runner(_app).stop_all()
             await hub.stop()
             await engine.dispose()
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.calendar.ical import CalendarItem, build_calendar, serialise
-from emicronora.calendar.items import pitch_items_by_company, session_item, sort_items
+from emicronora.calendar.items import meeting_items_by_user, pitch_items_by_company, session_item, sort_items
 from emicronora.models import Session, Star, User
 from emicronora.settings import Settings
 
@@ -81,6 +81,10 @@ async def participant_agendas(
     for u in users:
         if u.company_id in pitches:
             items_by_user.setdefault(u.id, []).extend(pitches[u.company_id])
+    # And their B2B meetings: one query for everyone.
+    meetings = await meeting_items_by_user(db, settings, None if email is None else [u.id for u in users])
+    for user_id, meeting_items in meetings.items():
+        items_by_user.setdefault(user_id, []).extend(meeting_items)
     return [
         ParticipantAgenda(
             user_id=u.id,

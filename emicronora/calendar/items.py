@@ -1,17 +1,17 @@
-"""What goes into each feed: programme sessions (and, as those areas arrive, meetings and pitch slots) turned
-into CalendarItems."""
+"""What goes into each feed: programme sessions, pitch slots and B2B meetings turned into CalendarItems."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from emicronora.b2b.participants import cards
 from emicronora.calendar.ical import CalendarItem
 from emicronora.i18n import _
-from emicronora.models import PitchProposal, PitchSlot, Session, User
+from emicronora.models import B2BProfile, Meeting, MeetingSlot, PitchProposal, PitchSlot, Session, User
 from emicronora.programme import queries as programme
 from emicronora.programme.domain import KIND_LABELS
 from emicronora.settings import Settings
@@ -101,13 +101,74 @@ async def pitch_items_by_company(
     return items
 
 
+def meeting_uid(meeting_id: int, settings: Settings) -> str:
+    return f"meeting-{meeting_id}@{site_host(settings)}"
+
+
+async def meeting_items_by_user(
+    db: AsyncSession, settings: Settings, user_ids: list[int] | None = None
+) -> dict[int, list[CalendarItem]]:
+    """Published B2B meetings with a time, for each of their two participants (all users when None). A
+    cancelled one stays, with STATUS:CANCELLED, so that calendar apps remove it."""
+    query = (
+        select(Meeting, MeetingSlot)
+        .join(MeetingSlot, MeetingSlot.id == Meeting.slot_id)
+        .where(Meeting.is_published.is_(True))
+        .order_by(MeetingSlot.starts_at, Meeting.id)
+    )
+    if user_ids is not None:
+        profile_ids = select(B2BProfile.id).where(B2BProfile.user_id.in_(user_ids))
+        query = query.where(or_(Meeting.first_id.in_(profile_ids), Meeting.second_id.in_(profile_ids)))
+    rows = (await db.execute(query)).all()
+    people = await cards(
+        db, [side for meeting, _slot in rows for side in (meeting.first_id, meeting.second_id)]
+    )
+    agenda_url = f"{settings.site_origin}/b2b/agenda"
+    wanted = None if user_ids is None else set(user_ids)
+    items: dict[int, list[CalendarItem]] = {}
+    for meeting, slot in rows:
+        for own_id, partner_id in (
+            (meeting.first_id, meeting.second_id),
+            (meeting.second_id, meeting.first_id),
+        ):
+            own, partner = people[own_id], people[partner_id]
+            if wanted is not None and own.user_id not in wanted:
+                continue
+            lines = [partner.headline] if partner.headline else []
+            lines += [
+                _("Video room: %(url)s", url=meeting.room_url),
+                _("Your B2B meetings: %(url)s", url=agenda_url),
+            ]
+            items.setdefault(own.user_id, []).append(
+                CalendarItem(
+                    uid=meeting_uid(meeting.id, settings),
+                    summary=_(
+                        "B2B meeting: %(name)s (%(company)s)", name=partner.name, company=partner.company
+                    ),
+                    start=slot.starts_at,
+                    end=slot.ends_at,
+                    sequence=meeting.sequence,
+                    last_modified=meeting.updated_at,
+                    cancelled=meeting.status == "cancelled",
+                    description="\n\n".join(lines),
+                    url=agenda_url,
+                    location=meeting.room_url,
+                    categories=(_("B2B meetings"),),
+                    organizer_name="e-Micronora",
+                    organizer_email=settings.contact_email,
+                )
+            )
+    return items
+
+
 async def personal_items(db: AsyncSession, user: User, settings: Settings, locale: str) -> list[CalendarItem]:
-    """Everything of the user's: the sessions they starred and their company's pitch slots (B2B meetings join
-    here)."""
+    """Everything of the user's: the sessions they starred, their company's pitch slots and their published
+    B2B meetings."""
     items = session_items(await programme.agenda(db, user.id), settings, locale)
     if user.company_id is not None:
         by_company = await pitch_items_by_company(db, settings, locale, [user.company_id])
         items += by_company.get(user.company_id, [])
+    items += (await meeting_items_by_user(db, settings, [user.id])).get(user.id, [])
     return sort_items(items)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from emicronora.accounts.operations import Registration, create_user
 from emicronora.accounts.passwords import password_problem
 from emicronora.demo import data
+from emicronora.demo.brokerage import seed_brokerage
 from emicronora.demo.showcase import seed_showcase
 from emicronora.media.storage import MediaStorage
 from emicronora.models import Company, Day, Innovation, Session, Speaker, Star, Theme
@@ -319,4 +320,6 @@ async def seed_demo(
         accounts.append((account.role, account.email, data.DEMO_PASSWORD))
     # Videos need the media storage; without it (tests of the programme) only the pitch proposals are seeded.
     await seed_showcase(db, storage, settings, now)
+    # The brokerage event: participants, requests and a published meeting schedule on the fair's afternoons.
+    await seed_brokerage(db, [day.date for day in days], settings, now)
     return accounts

@@ -1,0 +1,216 @@
+"""The web application's one door to the meeting scheduler: rows in, engine dataclasses, plain values out.
+
+No other module of `emicronora` imports `scheduler`; when the engine's API changes, only this file follows.
+Slots are grouped by day (their date in the event zone) and half-day (morning: starting before 13:00 event
+time); each slot holds `tables` meetings (0: unlimited). Meetings kept where they are (published or locked
+ones) go to the engine as locks, so that every other meeting is placed around them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from emicronora.i18n import _
+from emicronora.models import MeetingSlot
+from scheduler.b2b_data import B2BProblem, Half, Participant, Progress, Slot
+from scheduler.b2b_data import Meeting as EngineMeeting
+from scheduler.b2b_solve import schedule_meetings
+from scheduler.b2b_validate import validate_assignments
+
+AFTERNOON_FROM = time(13, 0)
+WORKERS = 2
+# Set by the web layer, not the engine: the schedule could not be stored as found because a booking or an
+# unavailability changed during the solve.
+CHANGED = "changed"
+SCHEDULED = ("optimal", "feasible")
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    """An accepted meeting as the scheduler needs it. `kept`: it stays in `slot_id` (published or locked)."""
+
+    id: int
+    first_id: int
+    second_id: int
+    slot_id: int | None
+    priority: int = 1
+    kept: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One scheduler run's input. `movable` are the meetings the run may place, move or leave out."""
+
+    problem: B2BProblem
+    kept: frozenset[int]
+    movable: frozenset[int]
+
+    @property
+    def meeting_count(self) -> int:
+        return len(self.problem.meetings)
+
+    @property
+    def time_limit_s(self) -> float:
+        return self.problem.time_limit_s
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The best schedule's terms so far, as the progress bar shows them."""
+
+    phase: str
+    scheduled_weight: int
+    weight_bound: int
+    total_breaks: int
+    breaks_bound: int | None
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The engine's answer. `slot_of` holds every scheduled meeting (kept ones included), `not_placed` the
+    others with the engine's reason code, `violations` what the independent check found wrong (or nothing)."""
+
+    status: str
+    slot_of: Mapping[int, int]
+    not_placed: tuple[tuple[int, str], ...]
+    scheduled_weight: int
+    weight_bound: int
+    total_breaks: int
+    breaks_bound: int | None
+    elapsed_s: float
+    violations: tuple[str, ...]
+
+    @property
+    def has_schedule(self) -> bool:
+        return self.status in SCHEDULED
+
+
+def day_and_half(slot: MeetingSlot, tz: ZoneInfo) -> tuple[str, Half]:
+    local = slot.starts_at.astimezone(tz)
+    return local.date().isoformat(), Half.MORNING if local.time() < AFTERNOON_FROM else Half.AFTERNOON
+
+
+def _slots(slots: Sequence[MeetingSlot], tz: ZoneInfo, tables: int) -> list[Slot]:
+    ordered = sorted(slots, key=lambda s: (s.starts_at, s.id))
+    capacity = tables if tables > 0 else None
+    return [Slot(s.id, *day_and_half(s, tz), capacity=capacity) for s in ordered]
+
+
+def build_plan(
+    slots: Sequence[MeetingSlot],
+    meetings: Sequence[MeetingRow],
+    *,
+    caps: Mapping[int, int | None],
+    unavailable: Mapping[int, Iterable[int]],
+    tables: int,
+    tz: ZoneInfo,
+    time_limit_s: float,
+) -> Plan:
+    """The engine's problem: the participants of `meetings` (with their caps and unavailable slots)."""
+    slot_ids = {s.id for s in slots}
+    profile_ids = sorted({p for m in meetings for p in (m.first_id, m.second_id)})
+    participants = [
+        Participant(
+            p,
+            unavailable=frozenset(unavailable.get(p, ())) & slot_ids,
+            max_meetings=caps.get(p),
+        )
+        for p in profile_ids
+    ]
+    kept = {m.id for m in meetings if m.kept and m.slot_id in slot_ids}
+    engine_meetings = [
+        EngineMeeting(
+            m.id,
+            (m.first_id, m.second_id),
+            weight=max(1, m.priority),
+            locked_slot=m.slot_id if m.id in kept else None,
+        )
+        for m in meetings
+    ]
+    problem = B2BProblem(
+        participants=participants,
+        slots=_slots(slots, tz, tables),
+        meetings=engine_meetings,
+        time_limit_s=time_limit_s,
+        workers=WORKERS,
+    )
+    return Plan(problem, frozenset(kept), frozenset(m.id for m in meetings) - kept)
+
+
+def solve(plan: Plan, on_progress: Callable[[Snapshot], None], stop: threading.Event) -> Outcome:
+    """Runs the engine (blocking: call it from a worker thread); solver threads call `on_progress`."""
+
+    def report(progress: Progress) -> None:
+        on_progress(
+            Snapshot(
+                phase=progress.phase,
+                scheduled_weight=progress.scheduled_weight,
+                weight_bound=progress.weight_bound,
+                total_breaks=progress.total_breaks,
+                breaks_bound=progress.breaks_bound,
+                elapsed_s=progress.elapsed_s,
+            )
+        )
+
+    schedule = schedule_meetings(plan.problem, progress=report, stop=stop)
+    slot_of = {int(a.meeting_id): int(a.slot_id) for a in schedule.assignments}
+    status = str(schedule.status)
+    # Without a schedule (infeasible, nothing found in time) there is nothing to check or to store.
+    violations = validate_assignments(plan.problem, slot_of).violations if status in SCHEDULED else ()
+    return Outcome(
+        status=status,
+        slot_of=slot_of,
+        not_placed=tuple((int(u.meeting_id), str(u.reason)) for u in schedule.unscheduled),
+        scheduled_weight=schedule.scheduled_weight,
+        weight_bound=schedule.weight_bound,
+        total_breaks=schedule.total_breaks,
+        breaks_bound=schedule.breaks_bound,
+        elapsed_s=schedule.timings.total_s,
+        violations=violations,
+    )
+
+
+def breaks_per_participant(
+    slots: Sequence[MeetingSlot], placed: Iterable[tuple[int, int, int, int]], tz: ZoneInfo
+) -> dict[int, int]:
+    """Breaks (runs of idle slots between two meetings of a day) of each participant of `placed`, given as
+    (meeting id, first profile, second profile, slot id). Counted by the engine's independent checker."""
+    rows = [MeetingRow(m, a, b, s) for m, a, b, s in placed]
+    if not rows:
+        return {}
+    slot_ids = {s.id for s in slots}
+    rows = [r for r in rows if r.slot_id in slot_ids]
+    participants = sorted({p for r in rows for p in (r.first_id, r.second_id)})
+    problem = B2BProblem(
+        participants=[Participant(p) for p in participants],
+        slots=_slots(slots, tz, 0),
+        meetings=[EngineMeeting(r.id, (r.first_id, r.second_id)) for r in rows],
+    )
+    report = validate_assignments(problem, {r.id: r.slot_id for r in rows})
+    return {int(p): n for p, n in report.breaks.items()}
+
+
+def reason_text(code: str) -> str:
+    """The organiser's sentence for a reason code of the engine (or `CHANGED`)."""
+    texts = {
+        "no_common_slot": _("The two participants have no available slot in common."),
+        "lock_invalid": _(
+            "Its slot is kept (published or locked) but no longer possible: a participant is unavailable "
+            "then, or another kept meeting holds the slot. Move it or unlock it."
+        ),
+        "cap_reached": _("A participant already has as many meetings as their limit allows."),
+        "slots_taken": _(
+            "Every slot where both are available already holds a meeting of one of them, "
+            "or has no table left."
+        ),
+        "precedence": _("Its free slots are all on the wrong side of a meeting that must come first."),
+        "fairness": _("Every free slot would leave one participant with far more breaks than the others."),
+        "not_placed": _("The scheduler stopped before placing it: give it more time or place it by hand."),
+        CHANGED: _("A booking or an availability changed during the run: place it by hand or run again."),
+    }
+    return texts.get(code, _("Not placed."))

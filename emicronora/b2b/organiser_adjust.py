@@ -1,0 +1,231 @@
+"""The organiser's hand on the meeting schedule: move a meeting, unschedule it, lock it, publish the drafts.
+
+A meeting's slot and its two `ParticipantSlot` rows always change together. A published meeting whose slot
+changes gets a higher `sequence` (and a new `updated_at`), so that calendar feeds update.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emicronora.i18n import _
+from emicronora.models import (
+    B2BProfile,
+    B2BSettings,
+    Meeting,
+    MeetingSlot,
+    ParticipantSlot,
+    SolveRun,
+    Unavailability,
+)
+from emicronora.settings import Settings
+
+# No run lasts longer (the time limit is at most 120 s): a "running" run older than this died with its worker.
+LONGEST_RUN = timedelta(minutes=5)
+
+
+class AdjustError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def mark_slot(meeting: Meeting, slot_id: int | None, now: datetime) -> None:
+    """Sets the meeting's slot (its `ParticipantSlot` rows are the caller's); a change bumps a published
+    meeting's sequence."""
+    if meeting.slot_id == slot_id:
+        return
+    meeting.slot_id = slot_id
+    meeting.updated_at = now
+    if meeting.is_published:
+        meeting.sequence += 1
+
+
+async def release(db: AsyncSession, meeting_ids: list[int]) -> None:
+    """Frees the participants' slots of these meetings (executed now, so that new rows can take them)."""
+    if meeting_ids:
+        await db.execute(delete(ParticipantSlot).where(ParticipantSlot.meeting_id.in_(meeting_ids)))
+
+
+def book(db: AsyncSession, meeting: Meeting, slot_id: int) -> None:
+    db.add_all(
+        [
+            ParticipantSlot(profile_id=meeting.first_id, slot_id=slot_id, meeting_id=meeting.id),
+            ParticipantSlot(profile_id=meeting.second_id, slot_id=slot_id, meeting_id=meeting.id),
+        ]
+    )
+
+
+async def tables(db: AsyncSession) -> int:
+    value = await db.scalar(select(B2BSettings.tables).order_by(B2BSettings.id).limit(1))
+    return value or 0
+
+
+def is_live(run: SolveRun, now: datetime) -> bool:
+    return run.status == "running" and run.started_at > now - LONGEST_RUN
+
+
+async def run_in_progress(db: AsyncSession, now: datetime) -> SolveRun | None:
+    """The run still solving, if any: its result would overwrite hand changes made meanwhile."""
+    return await db.scalar(
+        select(SolveRun)
+        .where(SolveRun.status == "running", SolveRun.started_at > now - LONGEST_RUN)
+        .order_by(SolveRun.id.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class SlotCheck:
+    """Why a meeting cannot go to a slot (empty when it can), for the organiser's slot list."""
+
+    slot: MeetingSlot
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+async def check_slots(
+    db: AsyncSession, meeting: Meeting, names: dict[int, str], slot_ids: list[int] | None = None
+) -> list[SlotCheck]:
+    """Each slot (or those of `slot_ids`), with what stops `meeting` from taking it: a participant busy or
+    unavailable then, no table left, or a participant's meeting limit."""
+    query = select(MeetingSlot).order_by(MeetingSlot.starts_at, MeetingSlot.id)
+    if slot_ids is not None:
+        query = query.where(MeetingSlot.id.in_(slot_ids))
+    slots = list((await db.scalars(query)).all())
+    pair = (meeting.first_id, meeting.second_id)
+    busy = set(
+        (
+            await db.execute(
+                select(ParticipantSlot.profile_id, ParticipantSlot.slot_id).where(
+                    ParticipantSlot.profile_id.in_(pair), ParticipantSlot.meeting_id != meeting.id
+                )
+            )
+        ).all()
+    )
+    unavailable = set(
+        (
+            await db.execute(
+                select(Unavailability.profile_id, Unavailability.slot_id).where(
+                    Unavailability.profile_id.in_(pair)
+                )
+            )
+        ).all()
+    )
+    limit = await tables(db)
+    used = dict(
+        (
+            await db.execute(
+                select(Meeting.slot_id, func.count())
+                .where(Meeting.slot_id.is_not(None), Meeting.status == "scheduled", Meeting.id != meeting.id)
+                .group_by(Meeting.slot_id)
+            )
+        ).all()
+    )
+    over_cap = []
+    if meeting.slot_id is None:
+        for profile_id in pair:
+            cap = await db.scalar(select(B2BProfile.max_meetings).where(B2BProfile.id == profile_id))
+            held = await db.scalar(
+                select(func.count())
+                .select_from(ParticipantSlot)
+                .where(ParticipantSlot.profile_id == profile_id)
+            )
+            if cap is not None and (held or 0) >= cap:
+                over_cap.append(_("%(name)s has reached their limit of meetings.", name=names[profile_id]))
+    checks = []
+    for slot in slots:
+        problems = list(over_cap)
+        for profile_id in pair:
+            if (profile_id, slot.id) in busy:
+                problems.append(_("%(name)s has another meeting then.", name=names[profile_id]))
+            elif (profile_id, slot.id) in unavailable:
+                problems.append(_("%(name)s is not available then.", name=names[profile_id]))
+        if limit and used.get(slot.id, 0) >= limit:
+            problems.append(_("Every table of this slot is taken."))
+        checks.append(SlotCheck(slot, tuple(problems)))
+    return checks
+
+
+def _refuse_if_cancelled(meeting: Meeting) -> None:
+    if meeting.status == "cancelled":
+        raise AdjustError(_("This meeting is cancelled."))
+
+
+async def _refuse_if_running(db: AsyncSession, now: datetime) -> None:
+    if await run_in_progress(db, now) is not None:
+        raise AdjustError(_("The scheduler is running: wait for it to finish or stop it first."))
+
+
+async def move(
+    db: AsyncSession, meeting: Meeting, slot_id: int, names: dict[int, str], now: datetime
+) -> None:
+    """Puts the meeting in the slot if both participants are free and available then and a table is left."""
+    _refuse_if_cancelled(meeting)
+    await _refuse_if_running(db, now)
+    checks = await check_slots(db, meeting, names, [slot_id])
+    if not checks:
+        raise AdjustError(_("Choose one of the slots."))
+    if not checks[0].ok:
+        raise AdjustError(" ".join(checks[0].problems))
+    if meeting.slot_id == slot_id:
+        return
+    await release(db, [meeting.id])
+    book(db, meeting, slot_id)
+    mark_slot(meeting, slot_id, now)
+    await db.flush()
+
+
+async def unschedule(db: AsyncSession, meeting: Meeting, now: datetime) -> None:
+    _refuse_if_cancelled(meeting)
+    await _refuse_if_running(db, now)
+    if meeting.is_locked:
+        raise AdjustError(_("This meeting is locked: unlock it first."))
+    if meeting.slot_id is None:
+        raise AdjustError(_("This meeting has no slot yet."))
+    await release(db, [meeting.id])
+    mark_slot(meeting, None, now)
+
+
+async def toggle_lock(db: AsyncSession, meeting: Meeting, now: datetime) -> None:
+    _refuse_if_cancelled(meeting)
+    await _refuse_if_running(db, now)
+    if not meeting.is_locked and meeting.slot_id is None:
+        raise AdjustError(_("Only a meeting with a slot can be locked."))
+    meeting.is_locked = not meeting.is_locked
+
+
+def room_url(settings: Settings) -> str:
+    """A video room of its own: the configured address and a random room name nobody can guess."""
+    base = (
+        settings.meeting_room_url
+        if settings.meeting_room_url.endswith("/")
+        else settings.meeting_room_url + "/"
+    )
+    return f"{base}emicronora-{secrets.token_urlsafe(12)}"
+
+
+async def publish(db: AsyncSession, settings: Settings, now: datetime) -> int:
+    """Publishes every draft meeting with a slot (each gets a video room if it has none); returns how many."""
+    await _refuse_if_running(db, now)
+    drafts = (
+        await db.scalars(
+            select(Meeting).where(
+                Meeting.is_published.is_(False), Meeting.slot_id.is_not(None), Meeting.status == "scheduled"
+            )
+        )
+    ).all()
+    for meeting in drafts:
+        meeting.is_published = True
+        meeting.updated_at = now
+        if not meeting.room_url:
+            meeting.room_url = room_url(settings)
+    return len(drafts)
