@@ -64,9 +64,13 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jair-time-limit", type=float, default=60.0, metavar="S", help="per instance (60)")
     parser.add_argument("--instances", nargs="*", metavar="NAME", help="only these JAIR instances")
     parser.add_argument("--fair-times", default="5,30", metavar="S,S", help="time limits of the large fair")
-    parser.add_argument("--scale-time", type=float, default=60.0, metavar="S", help="time limit of the scale case")
+    parser.add_argument(
+        "--scale-time", type=float, default=60.0, metavar="S", help="time limit of the scale case"
+    )
     parser.add_argument("--workers", type=int, default=2, metavar="N", help="CP-SAT workers (2)")
-    parser.add_argument("--skip", nargs="*", default=[], choices=("jair", "fair", "scale"), help="tables to skip")
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=("jair", "fair", "scale"), help="tables to skip"
+    )
 
 
 def run_bench(args: argparse.Namespace) -> int:
@@ -124,7 +128,20 @@ def jair_table(time_limit: float, names: list[str] | None, workers: int) -> str:
         f"Published B2B benchmark (JAIR 2022), fairness d = 2, {time_limit:g} s per instance, {workers} workers",
         "",
         *_table(
-            ("instance", "P", "M", "T", "L", "breaks", "optimum", "bound", "valid at s", "s", "proved", "valid"),
+            (
+                "instance",
+                "P",
+                "M",
+                "T",
+                "L",
+                "breaks",
+                "optimum",
+                "bound",
+                "valid at s",
+                "s",
+                "proved",
+                "valid",
+            ),
             rows,
         ),
         "",
@@ -144,13 +161,29 @@ def fair_table(title: str, shape: dict[str, Any], times: list[float], workers: i
             results.append(pool.apply(_fair_run, (shape, limit, workers)))
     bound = greedy["bound"]
     rows = [
-        ("greedy, priority order", greedy["weight"], _ratio(greedy["weight"], bound), greedy["breaks"], "-",
-         f"{greedy['seconds']:.1f}", f"{greedy['peak_mib']:.0f}", greedy["valid"]),
+        (
+            "greedy, priority order",
+            greedy["weight"],
+            _ratio(greedy["weight"], bound),
+            greedy["breaks"],
+            "-",
+            f"{greedy['seconds']:.1f}",
+            f"{greedy['peak_mib']:.0f}",
+            greedy["valid"],
+        ),
     ]
     for limit, result in zip(times, results, strict=True):
         rows.append(
-            (f"ours, {limit:g} s", result["weight"], _ratio(result["weight"], bound), result["breaks"],
-             result["status"], f"{result['seconds']:.1f}", f"{result['peak_mib']:.0f}", result["valid"])
+            (
+                f"ours, {limit:g} s",
+                result["weight"],
+                _ratio(result["weight"], bound),
+                result["breaks"],
+                result["status"],
+                f"{result['seconds']:.1f}",
+                f"{result['peak_mib']:.0f}",
+                result["valid"],
+            )
         )
     rows.append(("upper bound (b-matching)", bound, "1.0000", "-", "-", f"{greedy['bound_s']:.2f}", "-", "-"))
     lines = [
@@ -181,7 +214,9 @@ def _fair_run(shape: dict[str, Any], limit: float | None, workers: int) -> dict[
         plan = greedy_plan(instance, default_order(instance))
         weight, breaks = plan_terms(instance, plan)
         slot_of = {
-            meeting.id: problem.slots[t].id for meeting, t in zip(problem.meetings, plan, strict=True) if t >= 0
+            meeting.id: problem.slots[t].id
+            for meeting, t in zip(problem.meetings, plan, strict=True)
+            if t >= 0
         }
         report = validate_assignments(problem, slot_of)
         result: dict[str, Any] = {
@@ -215,7 +250,9 @@ def _table(headers: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str
     cells = [list(headers), *[[str(value) for value in row] for row in rows]]
     widths = [max(len(row[column]) for row in cells) for column in range(len(headers))]
     return [
-        "  ".join(value.rjust(width) if i else value.ljust(width) for i, (value, width) in
-                  enumerate(zip(row, widths, strict=True))).rstrip()
+        "  ".join(
+            value.rjust(width) if i else value.ljust(width)
+            for i, (value, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
         for row in cells
     ]

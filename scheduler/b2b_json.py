@@ -58,7 +58,9 @@ def problem_from_json(data: object) -> B2BProblem:
         ]
         meetings = [_meeting(item, f"meetings[{i}]") for i, item in enumerate(_objects(root, "meetings"))]
         precedences = [
-            Precedence(before=_id(item, "before", f"precedences[{i}]"), after=_id(item, "after", f"precedences[{i}]"))
+            Precedence(
+                before=_id(item, "before", f"precedences[{i}]"), after=_id(item, "after", f"precedences[{i}]")
+            )
             for i, item in enumerate(_objects(root, "precedences"))
         ]
         options: dict[str, Any] = {}
@@ -88,7 +90,10 @@ def _meeting(item: Mapping[str, Any], where: str) -> Meeting:
         raise B2BInputError(f"{where}.participants: expected a list of two participant ids")
     return Meeting(
         id=_id(item, "id", where),
-        participants=(_check_id(pair[0], f"{where}.participants[0]"), _check_id(pair[1], f"{where}.participants[1]")),
+        participants=(
+            _check_id(pair[0], f"{where}.participants[0]"),
+            _check_id(pair[1], f"{where}.participants[1]"),
+        ),
         window=item.get("window", "any"),
         weight=item.get("weight", 1),
         mandatory=_flag(item, "mandatory", where),

@@ -65,7 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     generate.add_argument("--requests", type=int, required=True, metavar="R")
     generate.add_argument("--slots", type=int, required=True, metavar="T")
     generate.add_argument("--unavailable", type=float, default=0.15, metavar="F", help="share of slots away")
-    generate.add_argument("--cap", type=int, default=16, metavar="N", help="meetings per participant (0: none)")
+    generate.add_argument(
+        "--cap", type=int, default=16, metavar="N", help="meetings per participant (0: none)"
+    )
     generate.add_argument("--tables", type=int, metavar="L", help="tables per slot (default: unlimited)")
     generate.add_argument("--seed", type=int, default=0, metavar="S")
     generate.add_argument("--output", type=Path, metavar="FILE", help="write there instead of stdout")
