@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from emicronora.b2b.organiser_review import Person, people
 from emicronora.models import B2BProfile, Meeting, MeetingRequest, MeetingSlot
 from emicronora.settings import Settings
+from emicronora.spreadsheets import safe_cell
 
 CSV_COLUMNS = (
     "meeting",
@@ -100,11 +101,6 @@ async def figures(db: AsyncSession, now: datetime) -> Figures:
     )
 
 
-def _cell(value: str) -> str:
-    # Spreadsheet apps run a cell that starts with these as a formula (CSV injection): quote it.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 async def meetings_csv(db: AsyncSession, settings: Settings) -> bytes:
     """Every meeting, placed ones by time first; UTF-8 with a BOM so that spreadsheet apps read accents."""
     rows = (
@@ -135,13 +131,13 @@ async def meetings_csv(db: AsyncSession, settings: Settings) -> bytes:
                 starts.strftime("%H:%M") if starts else "",
                 ends.strftime("%H:%M") if ends else "",
                 settings.event_timezone,
-                _cell(first.name),
-                _cell(first.company),
-                _cell(second.name),
-                _cell(second.company),
+                safe_cell(first.name),
+                safe_cell(first.company),
+                safe_cell(second.name),
+                safe_cell(second.company),
                 status,
                 "yes" if meeting.is_published else "no",
-                _cell(meeting.room_url),
+                safe_cell(meeting.room_url),
             )
         )
     return ("\ufeff" + text.getvalue()).encode("utf-8")

@@ -21,6 +21,7 @@ from emicronora.calendar.ical import CalendarItem, build_calendar, serialise
 from emicronora.calendar.items import meeting_items_by_user, pitch_items_by_company, session_item, sort_items
 from emicronora.models import Session, Star, User
 from emicronora.settings import Settings
+from emicronora.spreadsheets import safe_cell
 
 CSV_COLUMNS = (
     "participant",
@@ -108,11 +109,6 @@ def agendas_zip(
     return buffer.getvalue()
 
 
-def _cell(value: str) -> str:
-    # Spreadsheet apps run a cell that starts with these as a formula (CSV injection): quote it.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def agendas_csv(agendas: list[ParticipantAgenda], settings: Settings) -> bytes:
     # UTF-8 with a BOM: spreadsheet apps then read French accents right.
     text = io.StringIO()
@@ -122,11 +118,11 @@ def agendas_csv(agendas: list[ParticipantAgenda], settings: Settings) -> bytes:
         for item in agenda.items:
             writer.writerow(
                 (
-                    _cell(agenda.name),
-                    _cell(agenda.email),
-                    _cell(agenda.company),
+                    safe_cell(agenda.name),
+                    safe_cell(agenda.email),
+                    safe_cell(agenda.company),
                     item.uid,
-                    _cell(item.summary),
+                    safe_cell(item.summary),
                     item.start.astimezone(settings.tz).isoformat(),
                     item.end.astimezone(settings.tz).isoformat(),
                     settings.event_timezone,

@@ -16,13 +16,13 @@ from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.models import Company, Lead, User, Video, utcnow
 from emicronora.settings import Settings
+from emicronora.spreadsheets import safe_cell
 
 MAX_NAME = 120
 MAX_COMPANY = 200
 MAX_MESSAGE = 2000
 # A visitor may write to many exhibitors, but not flood them: this many messages an hour in all.
 MAX_LEADS_PER_HOUR = 10
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -86,11 +86,6 @@ async def leads_of(db: AsyncSession, company_id: int) -> list[LeadRow]:
     return [
         LeadRow(lead=lead, video_title=title or "") for lead, title in (await db.execute(statement)).all()
     ]
-
-
-def safe_cell(value: str) -> str:
-    """Spreadsheet apps run a cell that starts with a formula sign (CSV injection): such a cell is quoted."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _received(moment: datetime, settings: Settings) -> str:

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emicronora.forms import Form
 from emicronora.models import Company, Lead, User, Video
-from emicronora.showroom.leads import MAX_LEADS_PER_HOUR, create_lead, safe_cell
+from emicronora.showroom.leads import MAX_LEADS_PER_HOUR, create_lead
+from emicronora.spreadsheets import safe_cell
 from tests.conftest import post_form
 from tests.showroom.conftest import World, set_company, showroom_state
 
