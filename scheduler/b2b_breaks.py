@@ -20,30 +20,34 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from scheduler.b2b_lns import LnsSearch
-from scheduler.b2b_model import build_model
+from scheduler.b2b_model import BuiltModel, build_model
 from scheduler.b2b_state import SolveState, read_plan
 from scheduler.solving import SolveStatus, solve_model
 
-FULL_BREAKS_LIMIT = 60_000
+FULL_BREAKS_LIMIT = 20_000
 """Largest number of meeting x slot options for which the full model runs beside the neighbourhoods."""
-FIRST_LNS_SHARE = 0.05
+FIRST_LNS_SHARE = 0.1
 """Share of the remaining time given to the neighbourhood search before the aimed searches start."""
 STALL_S = 12.0
 """Seconds without a better bound after which the prover gives its thread to an aimed search."""
+AIM_BOX_S = 8.0
+"""First time box of an aimed search; each restart at the same k gets half as long again."""
 
 
 class _Either(threading.Event):
-    """An event that also counts as set when the solve's own stop event is."""
+    """An event that also counts as set when `outer` is, or when `also()` is true (polled)."""
 
-    def __init__(self, outer: threading.Event) -> None:
+    def __init__(self, outer: threading.Event, also: Callable[[], bool] | None = None) -> None:
         super().__init__()
         self._outer = outer
+        self._also = also
 
     def is_set(self) -> bool:
-        return super().is_set() or self._outer.is_set()
+        return super().is_set() or self._outer.is_set() or (self._also is not None and self._also())
 
     def wait(self, timeout: float | None = None) -> bool:
         end = None if timeout is None else time.monotonic() + timeout
@@ -61,9 +65,20 @@ class _Phase:
     done: _Either
     prover_stalled: bool = False
     bound_moved_at: float = 0.0
+    aim_model: BuiltModel | None = None
+    aim_total: int = -1
+    aim_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def finished(self) -> bool:
         return self.done.is_set() or self.state.remaining() <= 0.1 or self.state.breaks_proved()
+
+    def target(self, offset: int) -> int | None:
+        """k for an aimed search at bound + offset; None when no schedule better than the incumbent is left."""
+        lower = self.state.breaks_bound or 0
+        upper = self.state.incumbent.total_breaks
+        if lower >= upper:
+            return None
+        return min(lower + offset, upper - 1)
 
 
 def minimise_breaks(state: SolveState) -> None:
@@ -84,12 +99,13 @@ def minimise_breaks(state: SolveState) -> None:
         prover = threading.Thread(target=_prover_thread, args=(phase,), daemon=True)
         prover.start()
         _lns(state, floor, time.monotonic() + FIRST_LNS_SHARE * state.remaining(), phase.done)
-        _aim_loop(phase, offset=None)
+        _aim_loop(phase, offset=0)
         phase.done.set()
         prover.join()
     else:
-        _prove(phase, until=time.monotonic() + 0.5 * state.remaining(), watch_stall=False)
-        _aim_loop(phase, offset=None)
+        _prove(phase, until=time.monotonic() + 0.4 * state.remaining(), watch_stall=False)
+        _lns(state, floor, time.monotonic() + 0.3 * state.remaining(), phase.done)
+        _aim_loop(phase, offset=1)
 
 
 def _prover_thread(phase: _Phase) -> None:
@@ -129,7 +145,11 @@ def _prove(phase: _Phase, *, until: float, watch_stall: bool) -> None:
         objective="breaks",
         weight_floor=phase.floor,
     )
-    halt = _Either(phase.done)
+
+    def stalled() -> bool:
+        quiet = time.monotonic() - max(phase.bound_moved_at, state.bound_raised_at)
+        phase.prover_stalled = phase.prover_stalled or (watch_stall and quiet > STALL_S)
+        return phase.prover_stalled
 
     def on_solution(callback: object) -> None:
         state.offer(read_plan(instance, built, callback.boolean_value))  # type: ignore[attr-defined]
@@ -142,26 +162,17 @@ def _prove(phase: _Phase, *, until: float, watch_stall: bool) -> None:
         if state.breaks_proved():
             phase.done.set()
 
-    def watch() -> None:
-        while not halt.wait(0.2):
-            if time.monotonic() - max(phase.bound_moved_at, _last_raise(state, phase)) > STALL_S:
-                phase.prover_stalled = True
-                halt.set()
-
-    if watch_stall:
-        threading.Thread(target=watch, daemon=True).start()
     solved = solve_model(
         built.model,
         time_limit_s=max(0.05, until - time.monotonic()),
         workers=1,
         seed=state.problem.seed,
-        stop=halt,
+        stop=_Either(phase.done, stalled),
         on_solution=on_solution,
         on_bound=on_bound,
         core=True,
         linearization=0,
     )
-    halt.set()
     if solved.status is SolveStatus.OPTIMAL:
         state.offer(read_plan(instance, built, solved.solver.boolean_value))
         state.raise_breaks_bound(solved.solver.objective_value)
@@ -170,62 +181,54 @@ def _prove(phase: _Phase, *, until: float, watch_stall: bool) -> None:
         state.raise_breaks_bound(solved.solver.best_objective_bound)
 
 
-def _last_raise(state: SolveState, phase: _Phase) -> float:
-    """When the shared bound last rose (by any search); the prover is not stalled while others progress."""
-    return phase.bound_moved_at if state.breaks_bound is None else state.bound_raised_at
-
-
-def _aim_loop(phase: _Phase, *, offset: int | None) -> None:
-    """Aimed searches until the phase ends. `offset` 0 or 1 keeps k at bound + offset; None alternates
-    between the two, or stays at the bound once the prover's thread has taken bound + 1."""
-    tries: dict[tuple[int, int], int] = {}
-    turn = 0
-    state = phase.state
+def _aim_loop(phase: _Phase, *, offset: int) -> None:
+    """Aimed searches at k = bound + offset until the phase ends. A search whose k goes stale (the bound
+    rose, or someone found a schedule with k breaks or fewer) is stopped and the next one aims anew; one
+    that runs out of its time box restarts with another seed and a box half as long again (run times of
+    such searches are heavy-tailed: a restart often succeeds where a long run does not)."""
+    tries: dict[int, int] = {}
     while not phase.finished():
-        lower = state.breaks_bound or 0
-        upper = state.incumbent.total_breaks
-        if lower >= upper:
+        k = phase.target(offset)
+        if k is None:
             return
-        if offset is not None:
-            above = offset
-        elif phase.prover_stalled:
-            above = 0
-        else:
-            above = turn % 2
-        k = min(lower + above, upper - 1)
-        attempt = tries[k, upper] = tries.get((k, upper), -1) + 1
-        box_s = 6.0 * 1.5**attempt  # the same search again: give it longer
-        status = _aim(phase, k, min(box_s, state.remaining()))
+        attempt = tries[k] = tries.get(k, -1) + 1
+        status = _aim(phase, k, offset, attempt, AIM_BOX_S * 1.5**attempt)
         if status is SolveStatus.INFEASIBLE:
-            state.raise_breaks_bound(k + 1)
-        turn += 1
+            phase.state.raise_breaks_bound(k + 1)
 
 
-def _aim(phase: _Phase, k: int, limit: float) -> SolveStatus:
+def _aim(phase: _Phase, k: int, offset: int, attempt: int, box_s: float) -> SolveStatus:
     """Look for a schedule with at most k breaks (no hint: the incumbent was seen to lead it astray)."""
     state = phase.state
     instance = state.instance
-    built = build_model(
-        instance,
-        state.incumbent.plan,
-        range(instance.n_meetings),
-        objective="breaks",
-        weight_floor=phase.floor,
-        counter_tables=True,
-        hint=False,
-    )
-    built.model.add(sum(built.break_exprs.values()) <= k)
-    built.model.clear_objective()
+    with phase.aim_lock:
+        if phase.aim_model is None:
+            phase.aim_model = build_model(
+                instance,
+                state.incumbent.plan,
+                range(instance.n_meetings),
+                objective="breaks",
+                weight_floor=phase.floor,
+                counter_tables=True,
+                hint=False,
+            )
+            total = phase.aim_model.model.new_int_var(0, instance.n_participants * instance.n_slots, "breaks")
+            phase.aim_model.model.add(sum(phase.aim_model.break_exprs.values()) == total)
+            phase.aim_model.model.clear_objective()
+            phase.aim_total = total.index
+        base = phase.aim_model
+    model = base.model.clone()
+    model.add(model.get_int_var_from_proto_index(phase.aim_total) <= k)
     solved = solve_model(
-        built.model,
-        time_limit_s=max(0.05, limit),
+        model,
+        time_limit_s=max(0.05, min(box_s, state.remaining())),
         workers=1,
-        seed=state.problem.seed + k,
-        stop=phase.done,
+        seed=state.problem.seed + 1009 * attempt + 7 * k + offset,
+        stop=_Either(phase.done, lambda: phase.target(offset) != k),
         linearization=0,
     )
     if solved.has_solution:
-        state.offer(read_plan(instance, built, solved.solver.boolean_value))
+        state.offer(read_plan(instance, base, solved.solver.boolean_value))
         if state.breaks_proved():
             phase.done.set()
     return solved.status

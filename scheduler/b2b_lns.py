@@ -80,7 +80,7 @@ class LnsSearch:
     step_limit_s: float = 0.5
     core: bool = False
     linearization: int | None = None
-    max_free: int = 2500
+    max_free: int = 400
     steps: int = 0
     improvements: int = 0
     rng: random.Random = field(init=False)
@@ -127,7 +127,8 @@ class LnsSearch:
             allowed_slots=allowed,
             soft_mandatory=self.objective == "weight",
         )
-        if built.infeasible_reason is not None:
+        limit = min(limit, self.deadline - time.monotonic())
+        if built.infeasible_reason is not None or limit < 0.02:
             return
         run = solve_model(
             built.model,

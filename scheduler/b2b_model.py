@@ -92,9 +92,37 @@ def build_model(
         _add_breaks(built, instance, frozen, busy)
         _add_fairness(built, instance, frozen, busy)
     _add_objective(built, instance, objective, weight_floor)
+    mirrored = _break_reversal(built, instance, plan) if len(free_set) == instance.n_meetings else False
     if hint:
-        _add_hint(built, instance, plan)
+        _add_hint(built, instance, _mirror(instance, plan) if mirrored else plan)
     return built
+
+
+def _break_reversal(built: BuiltModel, instance: Instance, plan: Sequence[int]) -> bool:
+    """Symmetry: when a one-day problem reads the same backwards (every meeting may take every slot, equal
+    tables, no locks or precedences), reversing a schedule keeps its weight and every break count. Keep one
+    of each mirror pair: the meeting of the busiest participant goes in the first half of the day.
+    Returns True when the plan had it in the second half (its mirror image is then the hint)."""
+    if len(instance.days) != 1 or instance.problem.precedences or len(set(instance.capacity)) > 1:
+        return False
+    if any(t is not None for t in instance.locked):
+        return False
+    if any(len(c) != instance.n_slots for c in instance.candidates):
+        return False
+    busiest = max(range(instance.n_participants), key=lambda p: len(instance.meetings_of[p]), default=None)
+    if busiest is None or not instance.meetings_of[busiest]:
+        return False
+    m = instance.meetings_of[busiest][0]
+    middle = (instance.n_slots - 1) // 2
+    for t in built.options[m]:
+        if t > middle:
+            built.model.add(built.x[m, t] == 0)
+    return plan[m] > middle
+
+
+def _mirror(instance: Instance, plan: Sequence[int]) -> list[int]:
+    last = instance.n_slots - 1
+    return [last - t if t >= 0 else t for t in plan]
 
 
 def _add_variables(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from scheduler.b2b_data import Unscheduled, UnscheduledReason
-from scheduler.b2b_instance import Instance, participant_breaks
+from scheduler.b2b_instance import Instance, busy_table, participant_breaks
 
 
 def static_reason(instance: Instance, m: int) -> Unscheduled | None:
@@ -61,13 +63,9 @@ def lock_conflicts(instance: Instance) -> list[Unscheduled]:
     return problems
 
 
-def explain(instance: Instance, plan: list[int], m: int) -> Unscheduled:
-    """Why meeting m is out of `plan`: the first reason that holds, in the order of `UnscheduledReason`."""
-    static = static_reason(instance, m)
-    if static is not None:
-        return static
-    meeting = instance.problem.meetings[m]
-    a, b = instance.ends[m]
+def explain_unscheduled(instance: Instance, plan: list[int]) -> list[Unscheduled]:
+    """Why each meeting out of `plan` is out: the first reason that holds, in the order of
+    `UnscheduledReason`. Meetings in input order."""
     count = [0] * instance.n_participants
     busy: list[set[int]] = [set() for _ in range(instance.n_participants)]
     used = [0] * instance.n_slots
@@ -77,6 +75,17 @@ def explain(instance: Instance, plan: list[int], m: int) -> Unscheduled:
                 count[p] += 1
                 busy[p].add(t)
             used[t] += 1
+    return [_explain(instance, plan, m, count, busy, used) for m, t in enumerate(plan) if t < 0]
+
+
+def _explain(
+    instance: Instance, plan: list[int], m: int, count: list[int], busy: list[set[int]], used: list[int]
+) -> Unscheduled:
+    static = static_reason(instance, m)
+    if static is not None:
+        return static
+    meeting = instance.problem.meetings[m]
+    a, b = instance.ends[m]
     for p in (a, b):
         cap = instance.cap[p]
         if cap is not None and count[p] >= cap:
@@ -119,17 +128,22 @@ def explain(instance: Instance, plan: list[int], m: int) -> Unscheduled:
 
 
 def _breaks_fairness(instance: Instance, plan: list[int], m: int, slots: list[int]) -> bool:
-    """True when putting m in any of `slots` would break the fairness bound."""
+    """True when putting m in any of `slots` would spread the break counts beyond the fairness bound."""
     bound = instance.problem.fairness or 0
+    busy = busy_table(instance, plan)
+    breaks = [participant_breaks(instance, row) for row in busy]
+    ends = instance.ends[m]
+    others = Counter(breaks)
+    for p in ends:
+        others[breaks[p]] -= 1
+    rest = [value for value, count in others.items() if count > 0]
     for t in slots:
-        trial = list(plan)
-        trial[m] = t
-        busy = [[False] * instance.n_slots for _ in range(instance.n_participants)]
-        for k, s in enumerate(trial):
-            if s >= 0:
-                for p in instance.ends[k]:
-                    busy[p][s] = True
-        breaks = [participant_breaks(instance, row) for row in busy]
-        if max(breaks) - min(breaks) <= bound:
+        changed = []
+        for p in ends:
+            row = list(busy[p])
+            row[t] = True
+            changed.append(participant_breaks(instance, row))
+        values = rest + changed
+        if max(values) - min(values) <= bound:
             return False
     return True

@@ -37,7 +37,7 @@ from scheduler.b2b_data import (
 from scheduler.b2b_greedy import default_order, greedy_plan
 from scheduler.b2b_instance import Instance, build_instance
 from scheduler.b2b_lns import make_incumbent
-from scheduler.b2b_reasons import explain, lock_conflicts, static_reason
+from scheduler.b2b_reasons import explain_unscheduled, lock_conflicts, static_reason
 from scheduler.b2b_state import SolveState
 from scheduler.b2b_weight import maximise_weight
 from scheduler.solving import SolveStatus
@@ -110,7 +110,7 @@ def _schedule(state: SolveState, timings: Timings) -> B2BSchedule:
             for meeting, t in zip(instance.problem.meetings, plan, strict=True)
             if t >= 0
         ),
-        unscheduled=tuple(explain(instance, plan, m) for m, t in enumerate(plan) if t < 0),
+        unscheduled=tuple(explain_unscheduled(instance, plan)),
         scheduled_weight=incumbent.weight,
         total_breaks=incumbent.total_breaks,
         max_breaks=max(incumbent.breaks, default=0),

@@ -141,8 +141,9 @@ def validate_schedule(problem: B2BProblem, schedule: B2BSchedule) -> ValidationR
             duplicates.append(f"meeting {assignment.meeting_id!r} is assigned twice")
         slot_of[assignment.meeting_id] = assignment.slot_id
     report = validate_assignments(problem, slot_of)
-    violations = list(report.violations) + duplicates
+    violations = duplicates
     if schedule.status in ("optimal", "feasible"):
+        violations += report.violations
         if schedule.scheduled_weight != report.scheduled_weight:
             violations.append(
                 f"reports weight {schedule.scheduled_weight}, the assignments weigh {report.scheduled_weight}"
