@@ -18,6 +18,7 @@ from emicronora.models.b2b import (
 )
 from emicronora.models.base import Base, utcnow
 from emicronora.models.calendar import CalendarFeed
+from emicronora.models.console import EXPORT_STATUSES, AuditEntry, ExportJob
 from emicronora.models.live import (
     QUESTION_STATUSES,
     Announcement,
@@ -29,24 +30,30 @@ from emicronora.models.live import (
     QuestionVote,
     Room,
     RoomEvent,
+    RoomVisit,
     SessionModerator,
 )
+from emicronora.models.mail import EMAIL_KINDS, OUTBOX_STATUSES, EmailToken, OutboxEmail
 from emicronora.models.media import MEDIA_KINDS, MediaFile
 from emicronora.models.pitches import PROPOSAL_STATUSES, PitchCall, PitchProposal, PitchSlot
 from emicronora.models.programme import SESSION_KINDS, Day, Session, Speaker, Star, Theme, session_speakers
-from emicronora.models.showroom import VIDEO_SOURCES, Innovation, Lead, TeamInvitation, Video
+from emicronora.models.showroom import VIDEO_SOURCES, Innovation, Lead, TeamInvitation, Video, VideoView
 
 __all__ = [
     "B2B_ROLES",
+    "EMAIL_KINDS",
+    "EXPORT_STATUSES",
     "ITEM_KINDS",
     "MEDIA_KINDS",
     "MEETING_STATUSES",
+    "OUTBOX_STATUSES",
     "PROPOSAL_STATUSES",
     "QUESTION_STATUSES",
     "REQUEST_STATUSES",
     "SESSION_KINDS",
     "VIDEO_SOURCES",
     "Announcement",
+    "AuditEntry",
     "B2BProfile",
     "B2BSettings",
     "Base",
@@ -55,6 +62,8 @@ __all__ = [
     "Company",
     "CooperationItem",
     "Day",
+    "EmailToken",
+    "ExportJob",
     "Innovation",
     "Lead",
     "LoginAttempt",
@@ -64,6 +73,7 @@ __all__ = [
     "MeetingRequest",
     "MeetingSlot",
     "Mute",
+    "OutboxEmail",
     "ParticipantSlot",
     "PitchCall",
     "PitchProposal",
@@ -74,6 +84,7 @@ __all__ = [
     "QuestionVote",
     "Room",
     "RoomEvent",
+    "RoomVisit",
     "Session",
     "SessionModerator",
     "SolveRun",
@@ -84,6 +95,7 @@ __all__ = [
     "Unavailability",
     "User",
     "Video",
+    "VideoView",
     "session_speakers",
     "utcnow",
 ]

@@ -61,6 +61,11 @@ class User(Base):
     terms_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Set when the mail server refused the address for good: no more mail is sent to it until it changes.
+    email_bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Kinds of e-mail (models.mail.EMAIL_KINDS) the user turned off.
+    email_opt_outs: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     company: Mapped[Company | None] = relationship(back_populates="members", lazy="joined")
 

@@ -124,3 +124,18 @@ class Announcement(Base):
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RoomVisit(Base):
+    """One stay of one person in a live room, from the socket's open to its close: attendance per session
+    (unique viewers, peak live count) is computed from these rows, so it survives restarts. `left_at` stays
+    empty while the person is in the room (or when the worker died; figures then end the stay with the
+    session)."""
+
+    __tablename__ = "room_visits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -81,3 +81,15 @@ class Lead(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     video_id: Mapped[int | None] = mapped_column(ForeignKey("videos.id", ondelete="SET NULL"), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VideoView(Base):
+    """One view of an innovation video (counted once per viewer and video per hour), so that views can be
+    counted over a date range; `Video.views` stays the running total shown on the showroom."""
+
+    __tablename__ = "video_views"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"), index=True)
+    viewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
