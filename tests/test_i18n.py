@@ -9,10 +9,13 @@ from babel.messages.pofile import read_po
 from emicronora.i18n import TRANSLATIONS_DIR
 from emicronora.settings import PROJECT_ROOT
 
-METHOD_MAP = [("emicronora/**.py", "python"), ("templates/**.html", "jinja2")]
-OPTIONS = {
-    "templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
-}
+METHOD_MAP = [
+    ("emicronora/**.py", "python"),
+    ("templates/**.html", "jinja2"),
+    ("templates/**.txt", "jinja2"),  # the plain-text parts of e-mails
+]
+_JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+OPTIONS = {"templates/**.html": _JINJA_OPTIONS, "templates/**.txt": _JINJA_OPTIONS}
 KEYWORDS = {"_": None, "gettext": None, "gettext_": None, "ngettext": (1, 2), "lazy": None}
 
 
