@@ -1,6 +1,6 @@
 """The B2B meeting scheduler against the published benchmark, a large synthetic fair and a scale case.
 
-    .venv/bin/python benchmarks/b2b_scheduler.py                      # the three tables (about 25 minutes)
+    .venv/bin/python benchmarks/b2b_scheduler.py                      # the three tables (5 to 25 minutes)
     .venv/bin/python benchmarks/b2b_scheduler.py --skip fair scale    # only the JAIR table
     .venv/bin/python benchmarks/b2b_scheduler.py --jair-time-limit 10 --fair-times 5 --skip scale
 

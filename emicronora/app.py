@@ -12,19 +12,29 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from emicronora import db
+from emicronora.accounts.recovery_routes import routes as recovery_routes
 from emicronora.accounts.routes import routes as account_routes
 from emicronora.api.routes import routes as api_routes
+from emicronora.audit.routes import routes as audit_routes
 from emicronora.b2b.marketplace_routes import routes as b2b_marketplace_routes
 from emicronora.b2b.meeting_routes import routes as b2b_meeting_routes
 from emicronora.b2b.organiser_routes import routes as b2b_organiser_routes
 from emicronora.b2b.solving import runner_of as solve_runner
 from emicronora.calendar.routes import routes as calendar_routes
+from emicronora.dashboard.routes import routes as dashboard_routes
+from emicronora.dashboard.warmup import AttendanceKeeper
+from emicronora.exports.jobs import runner_of as export_runner
+from emicronora.exports.routes import routes as export_routes
 from emicronora.live.broadcast import create_broadcast
 from emicronora.live.hub import RoomHub
 from emicronora.live.routes import routes as live_routes
+from emicronora.live.visits import VisitRecorder
+from emicronora.mail.delivery import MailWorker
+from emicronora.mail.routes import routes as mail_routes
 from emicronora.media.routes import routes as media_routes
 from emicronora.media.storage import LocalStorage
 from emicronora.organiser.routes import routes as organiser_routes
+from emicronora.people.routes import routes as people_routes
 from emicronora.pitches.routes import routes as pitch_routes
 from emicronora.programme.routes import routes as programme_routes
 from emicronora.settings import PROJECT_ROOT, Settings
@@ -47,6 +57,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             sessionmaker, create_broadcast(settings.broadcast_url, channel=settings.broadcast_channel)
         )
         await hub.start()
+        visits = VisitRecorder(sessionmaker, hub.writing)
+        visits.start()
+        # Delivers the outbox off the request path: a slow mail server never slows a page.
+        mail_worker = MailWorker(sessionmaker, settings)
+        await mail_worker.start()
+        attendance_keeper = AttendanceKeeper(sessionmaker, settings.tz)
+        attendance_keeper.start()
         try:
             yield {
                 "settings": settings,
@@ -54,19 +71,29 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "sessionmaker": sessionmaker,
                 "templates": templates,
                 "hub": hub,
+                "visits": visits,
                 "media": LocalStorage(settings.media_dir),
             }
         finally:
             # A B2B solve in a worker thread is asked to stop and its best schedule kept.
             await solve_runner(_app).stop_all()
+            # A background export is marked failed (its partial file removed) rather than left running.
+            await export_runner(_app).stop_all()
+            await mail_worker.stop()
+            await attendance_keeper.stop()
             await hub.stop()
+            # After the server has closed the sockets: their stays end in this last write.
+            await visits.stop()
             await engine.dispose()
 
     routes = [
         *programme_routes,
         *account_routes,
+        *recovery_routes,
+        *mail_routes,
         # Before the /organiser mount: the organiser's calendar exports live with the calendar area.
         *calendar_routes,
+        *export_routes,
         *live_routes,
         *media_routes,
         *showroom_routes,
@@ -75,6 +102,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *b2b_marketplace_routes,
         *b2b_meeting_routes,
         *b2b_organiser_routes,
+        *people_routes,
+        *audit_routes,
+        *dashboard_routes,
         Mount("/organiser", routes=organiser_routes),
         Mount("/api", routes=api_routes),
         Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 import uvicorn
 
-from emicronora import db, migrations
+from emicronora import audit, db, migrations
 from emicronora.accounts import operations, passwords
 from emicronora.calendar import exports
 from emicronora.calendar.ical import build_calendar, serialise
@@ -116,7 +116,12 @@ def create_organiser(email: str, name: str, password: str | None) -> None:
             async with db.create_sessionmaker(engine)() as session, session.begin():
                 existing = await operations.find_user_by_email(session, email)
                 if existing is not None:
-                    existing.is_organiser = True
+                    if not existing.is_organiser:
+                        existing.is_organiser = True
+                        details = {"email": email}
+                        await audit.record_action(
+                            session, None, "user.organiser_grant", "user", existing.id, details
+                        )
                     return f"{email} is now an organiser."
                 secret = password or getpass.getpass("Password for the new organiser: ")
                 problem = passwords.password_problem(secret, email=email, name=name)
@@ -125,9 +130,11 @@ def create_organiser(email: str, name: str, password: str | None) -> None:
                 registration = operations.Registration(
                     name=name, email=email, company="e-Micronora", country="FR", password=secret
                 )
-                await operations.create_user(
+                created = await operations.create_user(
                     session, registration, settings, datetime.now(UTC), is_organiser=True
                 )
+                details = {"email": email}
+                await audit.record_action(session, None, "user.create_organiser", "user", created.id, details)
                 return f"Organiser {email} created."
         finally:
             await engine.dispose()

@@ -44,11 +44,19 @@ class Form:
             if required:
                 self.error(name, _("This field is required."))
             return None
+        # Bounded to what an INTEGER column holds: a larger number is no valid id or count here.
+        if len(value) > 10 or not value.lstrip("-").isascii():
+            self.error(name, _("Enter a whole number."))
+            return None
         try:
-            return int(value)
+            number = int(value)
         except ValueError:
             self.error(name, _("Enter a whole number."))
             return None
+        if not -(2**31) <= number < 2**31:
+            self.error(name, _("Enter a whole number."))
+            return None
+        return number
 
     def date(self, name: str) -> date | None:
         value = self.values.get(name, "").strip()

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from emicronora.mail.config import MailConfigError, MailServer, check_sender, parse_smtp_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -87,10 +89,17 @@ class Settings:
     max_body_bytes: int = 10 * 1024 * 1024
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    # smtp://user:pass@host:587?starttls=1, smtps://host or file:///folder; empty: <media_dir>/mail.
+    smtp_url: str = field(default="", repr=False)
+    mail_from: str = "e-Micronora <noreply@e-micronora.example>"
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.event_timezone)
+
+    @property
+    def mail_server(self) -> MailServer:
+        return parse_smtp_url(self.smtp_url or (Path(self.media_dir) / "mail").as_uri())
 
     @property
     def https(self) -> bool:
@@ -124,6 +133,17 @@ class Settings:
         locale = get("DEFAULT_LOCALE", defaults.default_locale)
         if locale not in ("fr", "en"):
             raise SettingsError("EMICRONORA_DEFAULT_LOCALE must be fr or en")
+        smtp_url = get("SMTP_URL", "")
+        mail_from = get("MAIL_FROM", defaults.mail_from)
+        try:
+            if smtp_url:
+                parse_smtp_url(smtp_url)
+        except MailConfigError as error:
+            raise SettingsError(f"EMICRONORA_SMTP_URL cannot be used: {error}") from None
+        try:
+            check_sender(mail_from)
+        except MailConfigError as error:
+            raise SettingsError(f"EMICRONORA_MAIL_FROM cannot be used: {error}") from None
         return cls(
             database_url=get("DATABASE_URL", defaults.database_url),
             secret_key=secret,
@@ -159,4 +179,6 @@ class Settings:
             argon2_memory_kib=_int(
                 get("ARGON2_MEMORY_KIB", str(defaults.argon2_memory_kib)), "EMICRONORA_ARGON2_MEMORY_KIB"
             ),
+            smtp_url=smtp_url,
+            mail_from=mail_from,
         )

@@ -9,7 +9,8 @@ The B2B meeting scheduler: `schedule_meetings(B2BProblem) -> B2BSchedule` (b2b_s
 - b2b_data: the problem and result dataclasses; b2b_validate: an independent check of any schedule;
 - b2b_json, b2b_dzn: the JSON format and the published benchmark's MiniZinc instances; b2b_generate: fairs;
 - b2b_instance (index form), b2b_greedy, b2b_bound (b-matching bound), b2b_model (the CP-SAT model),
-  b2b_lns (neighbourhood search), b2b_weight and b2b_breaks (the two phases), b2b_state, b2b_reasons;
+  b2b_lns (neighbourhood search), b2b_polish (local search on breaks), b2b_weight and b2b_breaks (the
+  two phases), b2b_state, b2b_reasons;
 - b2b_bench: the benchmark tables.
 """
 

@@ -3,38 +3,56 @@
 Three kinds of search share the incumbent and the lower bound of the `SolveState`:
 - the prover: CP-SAT's core-based search without LP on the full model. It raises the lower bound (each
   core is a set of participants that cannot all be break-free) and often ends with an optimal schedule;
-  the model's implied constraints (busy slots count the meetings, span clauses) make it fast;
-- large-neighbourhood search (`scheduler.b2b_lns`): a good schedule quickly, and all there is for a large
-  fair;
+  the model's implied constraints (busy slots count the meetings, span clauses) make it fast. When the
+  tables are tight its bound can stall below the optimum: then CP-SAT's default search with a full LP
+  relaxation takes over, whose bound sees the tables;
+- local search (`scheduler.b2b_polish`, single moves and swaps, first) and large-neighbourhood search
+  (`scheduler.b2b_lns`): a good schedule quickly, and all there is for a large fair;
 - aimed searches: "find a schedule with at most k breaks" for k at the lower bound or just above, a pure
-  SAT search with the tables encoded as sequential counters. It finds low-break schedules that a
+  SAT search, mostly with the tables encoded as sequential counters. It finds low-break schedules that a
   descending search does not reach, and proving "none with k breaks" raises the lower bound.
 
-With two workers the prover has a thread of its own while this one runs a short neighbourhood search and
-then aimed searches; when the prover's bound has not moved for a while (`STALL_S`), its thread turns to
-aimed searches too, one at k = bound + 1 while this one stays at k = bound. The prover and the aimed searches
-only run when the full model is small enough (the published instances are).
+With two workers the prover has a thread of its own while this one runs the local searches and then aimed
+searches. When an aimed search has proved a better bound than the prover's and the prover has not moved for
+`STALL_S`, the prover's thread turns to aimed searches too; with tight tables, the core search first gives
+way to the LP one after `CORE_QUIET_S` without progress. The prover and the aimed searches only run when
+the full model is small enough (the published instances are); a large fair gets the local searches alone.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from scheduler.b2b_instance import Instance
 from scheduler.b2b_lns import LnsSearch
 from scheduler.b2b_model import BuiltModel, build_model
+from scheduler.b2b_polish import polish_breaks
 from scheduler.b2b_state import SolveState, read_plan
 from scheduler.solving import SolveStatus, solve_model
 
 FULL_BREAKS_LIMIT = 20_000
 """Largest number of meeting x slot options for which the full model runs beside the neighbourhoods."""
+POLISH_SHARE = 0.2
+"""Most of the remaining time the local search of `scheduler.b2b_polish` may take (it usually stops far
+earlier, when no move is left)."""
 FIRST_LNS_SHARE = 0.1
 """Share of the remaining time given to the neighbourhood search before the aimed searches start."""
-STALL_S = 12.0
-"""Seconds without a better bound after which the prover gives its thread to an aimed search."""
-AIM_BOX_S = 8.0
+STALL_S = 5.0
+"""Seconds without a better bound of its own, while behind, after which the prover gives up its thread."""
+CORE_QUIET_S = 10.0
+"""Seconds without a better bound after which the core-based prover hands its thread to the LP one, when
+the tables are tight."""
+TIGHT_TABLES = 0.9
+"""Share of the tables that the meetings fill above which the tables, more than the agendas, force breaks."""
+LNS_BURST_S = 3.0
+"""Neighbourhood search between two aimed searches that found nothing, while the incumbent is far off."""
+LINEAR_AIM_S = 3.0
+"""Time box of the first aimed search at each k, the one with linear tables."""
+AIM_BOX_S = 12.0
 """First time box of an aimed search; each restart at the same k gets half as long again."""
 
 
@@ -65,8 +83,8 @@ class _Phase:
     done: _Either
     prover_stalled: bool = False
     bound_moved_at: float = 0.0
-    aim_model: BuiltModel | None = None
-    aim_total: int = -1
+    aim_models: dict[bool, tuple[BuiltModel, int]] = field(default_factory=dict)
+    """Counter tables or not -> the aimed-search model and the index of its total-breaks variable."""
     aim_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def finished(self) -> bool:
@@ -91,27 +109,51 @@ def minimise_breaks(state: SolveState) -> None:
         return
     floor = state.incumbent.weight
     if sum(len(c) for c in instance.candidates) > FULL_BREAKS_LIMIT:
-        _lns(state, floor, state.deadline, state.stop)
+        _polish(state, state.deadline, state.stop)
+        while not state.stop.is_set() and state.remaining() > 0.1 and state.incumbent.total_breaks > 0:
+            _lns(state, floor, time.monotonic() + LNS_BURST_S, state.stop)
+            _polish(state, state.deadline, state.stop)
         return
 
     phase = _Phase(state, floor, _Either(state.stop), bound_moved_at=time.monotonic())
     if state.problem.workers >= 2:
         prover = threading.Thread(target=_prover_thread, args=(phase,), daemon=True)
         prover.start()
+        _polish(state, time.monotonic() + POLISH_SHARE * state.remaining(), phase.done)
         _lns(state, floor, time.monotonic() + FIRST_LNS_SHARE * state.remaining(), phase.done)
-        _aim_loop(phase, offset=0)
+        _aim_loop(phase, lane=0)
         phase.done.set()
         prover.join()
     else:
+        _polish(state, time.monotonic() + POLISH_SHARE * state.remaining(), phase.done)
         _prove(phase, until=time.monotonic() + 0.4 * state.remaining(), watch_stall=False)
         _lns(state, floor, time.monotonic() + 0.3 * state.remaining(), phase.done)
-        _aim_loop(phase, offset=1)
+        _aim_loop(phase, lane=0)
+
+
+def _polish(state: SolveState, until: float, stop: threading.Event) -> None:
+    polished, saved = polish_breaks(
+        state.instance,
+        state.incumbent.plan,
+        deadline=until,
+        stop=stop,
+        # a fresh order at each call, yet the same run from the same plan
+        seed=state.problem.seed + state.incumbent.total_breaks,
+        fairness=state.problem.fairness,
+    )
+    if saved:
+        state.offer(polished)
 
 
 def _prover_thread(phase: _Phase) -> None:
-    _prove(phase, until=phase.state.deadline, watch_stall=True)
+    tight = _tight_tables(phase.state.instance)
+    _prove(phase, until=phase.state.deadline, watch_stall=True, lp=False, to_lp=tight)
+    if tight and phase.prover_stalled and not phase.finished():
+        phase.prover_stalled = False
+        phase.bound_moved_at = time.monotonic()
+        _prove(phase, until=phase.state.deadline, watch_stall=True, lp=True)
     if phase.prover_stalled:
-        _aim_loop(phase, offset=1)
+        _aim_loop(phase, lane=1)
 
 
 def _lns(state: SolveState, floor: int, until: float, stop: threading.Event) -> None:
@@ -134,8 +176,24 @@ def _lns(state: SolveState, floor: int, until: float, stop: threading.Event) -> 
         search.run()
 
 
-def _prove(phase: _Phase, *, until: float, watch_stall: bool) -> None:
-    """Core-based search on the full model: lower bounds, and solutions offered to the incumbent."""
+def _tight_tables(instance: Instance) -> bool:
+    """True when the meetings fill at least `TIGHT_TABLES` of the tables of the slots."""
+    if any(capacity is None for capacity in instance.capacity):
+        return False
+    tables = sum(capacity for capacity in instance.capacity if capacity is not None)
+    return instance.n_meetings >= TIGHT_TABLES * tables
+
+
+def _prove(phase: _Phase, *, until: float, watch_stall: bool, lp: bool = False, to_lp: bool = False) -> None:
+    """Core-based search on the full model (or with `lp`, CP-SAT's default search with its richest LP
+    relaxation): lower bounds, and solutions offered to the incumbent.
+
+    The two are complementary: cores prove the bounds of instances with several half-days, where a
+    participant's meetings leave few compact agendas; the LP proves those of one long session with tight
+    tables, where the tables, not the agendas, force the breaks, and where cores stall far below the
+    optimum. With `watch_stall`, a search gives way to aimed searches when behind (see `STALL_S`); with
+    `to_lp` too (tight tables), the core search gives way to the LP once its bound has not moved for
+    `CORE_QUIET_S`."""
     state = phase.state
     instance = state.instance
     built = build_model(
@@ -146,9 +204,15 @@ def _prove(phase: _Phase, *, until: float, watch_stall: bool) -> None:
         weight_floor=phase.floor,
     )
 
+    # the bound this search has proved, or had when it started
+    own_bound = [state.breaks_bound or 0]
+
     def stalled() -> bool:
-        quiet = time.monotonic() - max(phase.bound_moved_at, state.bound_raised_at)
-        phase.prover_stalled = phase.prover_stalled or (watch_stall and quiet > STALL_S)
+        # behind: an aimed search proved a higher bound than this search, which has not moved since
+        behind = state.breaks_bound is not None and own_bound[0] < state.breaks_bound
+        quiet = time.monotonic() - phase.bound_moved_at
+        given_up = (behind and quiet > STALL_S) or (to_lp and quiet > CORE_QUIET_S)
+        phase.prover_stalled = phase.prover_stalled or (watch_stall and given_up)
         return phase.prover_stalled
 
     def on_solution(callback: object) -> None:
@@ -158,6 +222,7 @@ def _prove(phase: _Phase, *, until: float, watch_stall: bool) -> None:
 
     def on_bound(value: float) -> None:
         phase.bound_moved_at = time.monotonic()
+        own_bound[0] = max(own_bound[0], math.ceil(value - 1e-6))
         state.raise_breaks_bound(value)
         if state.breaks_proved():
             phase.done.set()
@@ -170,8 +235,8 @@ def _prove(phase: _Phase, *, until: float, watch_stall: bool) -> None:
         stop=_Either(phase.done, stalled),
         on_solution=on_solution,
         on_bound=on_bound,
-        core=True,
-        linearization=0,
+        core=not lp,
+        linearization=2 if lp else 0,
     )
     if solved.status is SolveStatus.OPTIMAL:
         state.offer(read_plan(instance, built, solved.solver.boolean_value))
@@ -181,49 +246,71 @@ def _prove(phase: _Phase, *, until: float, watch_stall: bool) -> None:
         state.raise_breaks_bound(solved.solver.best_objective_bound)
 
 
-def _aim_loop(phase: _Phase, *, offset: int) -> None:
-    """Aimed searches at k = bound + offset until the phase ends. A search whose k goes stale (the bound
-    rose, or someone found a schedule with k breaks or fewer) is stopped and the next one aims anew; one
-    that runs out of its time box restarts with another seed and a box half as long again (run times of
-    such searches are heavy-tailed: a restart often succeeds where a long run does not)."""
+def _aim_loop(phase: _Phase, *, lane: int) -> None:
+    """Aimed searches until the phase ends, at k = bound and k = bound + 1 in turn. (Below the optimum the
+    search has to prove that no schedule exists, which is often quick and raises the bound, but not always;
+    at the optimum or just above it finds a schedule.) A search whose k goes stale (the bound rose, or
+    someone found a schedule with k breaks or fewer) is stopped and the next one aims anew; one that runs out
+    of its time box is retried later with another seed and a box half as long again (run times of such
+    searches are heavy-tailed: a restart often succeeds where a long run does not). `lane` 1 starts with
+    bound + 1 and uses other seeds, for a second thread.
+
+    The first search at each k is a short one with the tables as linear constraints: it finds break-free
+    schedules (k = 0, where the span clauses leave little to search) several times faster than the counter
+    encoding, which does better at k >= 1 and at proofs."""
     tries: dict[int, int] = {}
+    state = phase.state
+    turn = lane
     while not phase.finished():
+        offset = turn % 2
+        turn += 1
         k = phase.target(offset)
         if k is None:
             return
         attempt = tries[k] = tries.get(k, -1) + 1
-        status = _aim(phase, k, offset, attempt, AIM_BOX_S * 1.5**attempt)
+        if attempt == 0:
+            status = _aim(phase, k, offset, lane, LINEAR_AIM_S, counter=False)
+        else:
+            status = _aim(
+                phase, k, offset, 2 * attempt + lane, AIM_BOX_S * 1.5 ** (attempt - 1), counter=True
+            )
         if status is SolveStatus.INFEASIBLE:
-            phase.state.raise_breaks_bound(k + 1)
+            state.raise_breaks_bound(k + 1)
+            turn = lane  # the bound rose: aim at it first
+        elif status is SolveStatus.NO_SOLUTION and state.incumbent.total_breaks > k + 2:
+            # the aim may never land: meanwhile keep the fallback schedule improving
+            burst = min(LNS_BURST_S, 0.1 * state.remaining())
+            _lns(state, phase.floor, time.monotonic() + burst, phase.done)
 
 
-def _aim(phase: _Phase, k: int, offset: int, attempt: int, box_s: float) -> SolveStatus:
-    """Look for a schedule with at most k breaks (no hint: the incumbent was seen to lead it astray)."""
+def _aim(phase: _Phase, k: int, offset: int, attempt: int, box_s: float, *, counter: bool) -> SolveStatus:
+    """Look for a schedule with at most k breaks (no hint: the incumbent was seen to lead it astray), with
+    the tables as sequential counters or as linear constraints (`counter`)."""
     state = phase.state
     instance = state.instance
     with phase.aim_lock:
-        if phase.aim_model is None:
-            phase.aim_model = build_model(
+        if counter not in phase.aim_models:
+            built = build_model(
                 instance,
                 state.incumbent.plan,
                 range(instance.n_meetings),
                 objective="breaks",
                 weight_floor=phase.floor,
-                counter_tables=True,
+                counter_tables=counter,
                 hint=False,
             )
-            total = phase.aim_model.model.new_int_var(0, instance.n_participants * instance.n_slots, "breaks")
-            phase.aim_model.model.add(sum(phase.aim_model.break_exprs.values()) == total)
-            phase.aim_model.model.clear_objective()
-            phase.aim_total = total.index
-        base = phase.aim_model
+            total = built.model.new_int_var(0, instance.n_participants * instance.n_slots, "breaks")
+            built.model.add(sum(built.break_exprs.values()) == total)
+            built.model.clear_objective()
+            phase.aim_models[counter] = (built, total.index)
+        base, total_index = phase.aim_models[counter]
     model = base.model.clone()
-    model.add(model.get_int_var_from_proto_index(phase.aim_total) <= k)
+    model.add(model.get_int_var_from_proto_index(total_index) <= k)
     solved = solve_model(
         model,
         time_limit_s=max(0.05, min(box_s, state.remaining())),
         workers=1,
-        seed=state.problem.seed + 1009 * attempt + 7 * k + offset,
+        seed=state.problem.seed + 1009 * attempt + 7 * k,
         stop=_Either(phase.done, lambda: phase.target(offset) != k),
         linearization=0,
     )

@@ -43,6 +43,7 @@ class BuiltModel:
     """Breaks of the participants that have no free meeting (a constant of the neighbourhood)."""
     break_exprs: dict[int, cp_model.LinearExprT] = field(default_factory=dict)
     """Participant -> its break count, for participants with a free meeting."""
+    objective: Objective = "weight"
     soft_mandatory: bool = False
     counter_tables: bool = False
     infeasible_reason: str | None = None
@@ -79,7 +80,12 @@ def build_model(
     `counter_tables`: encode the tables of each slot as a sequential counter instead of a linear constraint
     (a pure SAT search proves and finds more with it on tight tables; the core search less).
     """
-    built = BuiltModel(model=cp_model.CpModel(), soft_mandatory=soft_mandatory, counter_tables=counter_tables)
+    built = BuiltModel(
+        model=cp_model.CpModel(),
+        objective=objective,
+        soft_mandatory=soft_mandatory,
+        counter_tables=counter_tables,
+    )
     free_set = set(free)
     frozen = [t if m not in free_set else -1 for m, t in enumerate(plan)]
     _add_variables(built, instance, frozen, free_set, allowed_slots)
@@ -231,6 +237,7 @@ def _add_participant_constraints(
                 model.add(sum(variables) == len(hard))
             else:
                 model.add(sum(variables) == sum(scheduled))
+            _add_window_counts(built, instance, row, hard)
         cap = instance.cap[p]
         possible = frozen_count[p] + sum(1 for m in mine if built.options[m])
         built.most_busy[p] = possible if cap is None else min(cap, possible)
@@ -238,6 +245,25 @@ def _add_participant_constraints(
             model.add(sum(scheduled) <= cap - frozen_count[p])
     _add_slot_participants(built, instance, frozen, busy)
     return busy
+
+
+def _add_window_counts(built: BuiltModel, instance: Instance, row: list[object], hard: list[int]) -> None:
+    """Implied: a participant is busy in a half-day (or a day) at least as often as it has meetings that
+    must take place there (a Hall-type count that the SAT search cannot derive from the meetings alone)."""
+    windows: dict[tuple[int, str], set[int]] = {}
+    for t, slot in enumerate(instance.problem.slots):
+        windows.setdefault((instance.day_of[t], str(slot.half)), set()).add(t)
+        windows.setdefault((instance.day_of[t], "day"), set()).add(t)
+    for window in windows.values():
+        if len(window) == instance.n_slots:
+            continue
+        inside = sum(1 for m in hard if set(built.options[m]) <= window)
+        if inside == 0:
+            continue
+        present = [row[t] for t in sorted(window) if row[t] is not False]
+        if sum(1 for v in present if v is True) >= inside:
+            continue
+        built.model.add(sum(v if v is not True else 1 for v in present) >= inside)  # type: ignore[misc]
 
 
 def _hard(built: BuiltModel, instance: Instance, m: int) -> bool:
@@ -324,7 +350,8 @@ def _add_breaks(
                 if t > day.start:
                     ends[t] = _break_end(built, row[t], row[t - 1], seen, p, t)
                 seen = _either(built, seen, row[t], p, t)
-        _add_span_clauses(built, instance, row, ends, built.most_busy[p])
+        if built.objective == "breaks":
+            _add_span_clauses(built, instance, row, ends, built.most_busy[p])
         constant = sum(1 for end in ends.values() if end is True)
         variables = [end for end in ends.values() if end is not True and end is not False]
         built.break_exprs[p] = sum(variables) + constant if variables else constant

@@ -9,9 +9,10 @@ Steps, all within `problem.time_limit_s`:
 3. weight (`scheduler.b2b_weight`): unless the greedy plan already reaches the bound, CP-SAT on the full
    model hinted with the plan, then large-neighbourhood search, until the bound is reached or the phase's
    share of the time is spent;
-4. breaks (`scheduler.b2b_breaks`), with the weight reached kept as a floor: a core-based prover in a
-   second thread, large-neighbourhood search and aimed searches in this one, sharing the incumbent; the
-   phase ends when the lower bound meets the incumbent, or at the time limit.
+4. breaks (`scheduler.b2b_breaks`), with the weight reached kept as a floor: a prover (core-based, or LP
+   when the tables are tight) in a second thread, local search, large-neighbourhood search and aimed
+   searches in this one, sharing the incumbent; the phase ends when the lower bound meets the incumbent,
+   or at the time limit.
 
 `progress` is called with a `Progress` at each improvement (from this or the solver thread); setting `stop`
 ends the solve early with the best schedule so far.

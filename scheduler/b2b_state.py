@@ -27,7 +27,6 @@ class SolveState:
     breaks_bound: int | None = None
     infeasible: bool = False
     phase: str = "greedy"
-    bound_raised_at: float = 0.0
     report_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def valid(self, incumbent: Incumbent | None = None) -> bool:
@@ -53,7 +52,6 @@ class SolveState:
         bound = math.ceil(value - 1e-6)
         if self.breaks_bound is None or bound > self.breaks_bound:
             self.breaks_bound = bound
-            self.bound_raised_at = time.monotonic()
             self.report()
 
     def report(self) -> None:

@@ -79,6 +79,8 @@ def _full_solve(state: SolveState, phase_end: float) -> None:
         seed=state.problem.seed,
         stop=state.stop,
         on_solution=on_solution,
+        # every meeting mandatory: a pure feasibility search, faster without the LP
+        linearization=0 if all(instance.mandatory) else None,
     )
     if solved.status is SolveStatus.INFEASIBLE:
         state.infeasible = True

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from emicronora.accounts import passwords, ratelimit, sessions
 from emicronora.forms import Form
 from emicronora.i18n import _, babel_locale
+from emicronora.mail import notify, tokens
 from emicronora.models import User
 from emicronora.settings import Settings
 
@@ -127,8 +128,8 @@ async def authenticate(
 async def change_password(
     db: AsyncSession, user: User, form: Form, settings: Settings, now: datetime
 ) -> bool:
-    """Changes the password when the form is valid and ends every session of the user (the caller opens a
-    fresh one for the browser that made the change)."""
+    """Changes the password when the form is valid, ends every session of the user (the caller opens a
+    fresh one for the browser that made the change) and queues the notice of the change."""
     current = form.values.get("current_password", "")
     new = form.values.get("new_password", "")
     if not await passwords.verify_password(user.password_hash, current, settings):
@@ -144,7 +145,10 @@ async def change_password(
         return False
     user.password_hash = await passwords.hash_password(new, settings)
     user.password_changed_at = now
+    # A reset link asked for before the change would otherwise still replace the new password.
+    await tokens.revoke_all(db, user.id, "reset", now)
     await sessions.close_all_sessions(db, user.id)
+    await notify.password_changed(db, user, settings, now)
     return True
 
 

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from emicronora.accounts import operations, sessions
+from emicronora.accounts import operations, recovery, sessions
 from emicronora.forms import Form
 from emicronora.i18n import LOCALES, _
 from emicronora.models import User
@@ -53,6 +53,7 @@ async def register(request: Request) -> Response:
                 request, "accounts/register.html", {"form": form, "countries": operations.countries()}, 400
             )
         user = await operations.create_user(db, registration, settings, now, locale=request.state.locale)
+        await recovery.send_confirmation(db, user, settings, now)
         token = await sessions.open_session(
             db, user, client_ip(request), request.headers.get("user-agent", ""), now
         )

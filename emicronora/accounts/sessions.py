@@ -60,9 +60,15 @@ def _expired(login: LoginSession, user: User, settings: Settings, now: datetime)
 
 
 async def resolve(
-    sessionmaker: async_sessionmaker[AsyncSession], token: str, settings: Settings, now: datetime
+    sessionmaker: async_sessionmaker[AsyncSession],
+    token: str,
+    settings: Settings,
+    now: datetime,
+    *,
+    touch: bool = True,
 ) -> tuple[User, LoginSession] | None:
-    """The user behind a session cookie, or None when the session is unknown, expired or the user disabled."""
+    """The user behind a session cookie, or None when the session is unknown, expired or the user disabled.
+    `touch=False` checks the timeouts without counting the request as activity (see VisitorMiddleware)."""
     if len(token) > 100:
         return None
     digest = token_digest(token)
@@ -80,7 +86,7 @@ async def resolve(
         if not user.is_active or _expired(login, user, settings, now):
             await db.delete(login)
             return None
-        if now - login.last_seen_at > TOUCH_EVERY:
+        if touch and now - login.last_seen_at > TOUCH_EVERY:
             login.last_seen_at = now
         return user, login
 

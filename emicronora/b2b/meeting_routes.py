@@ -12,12 +12,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from emicronora import audit
 from emicronora.b2b import availability, booking, requests
 from emicronora.b2b.agenda import agenda
 from emicronora.b2b.participants import active_participant, cards, participant_of
 from emicronora.b2b.rules import form_values, load_rules, save_rules
 from emicronora.forms import Form
 from emicronora.i18n import _
+from emicronora.mail import notify as mail_notify
 from emicronora.models import B2BProfile, MeetingRequest
 from emicronora.web.context import require_organiser, require_user, sessionmaker_of, settings_of
 from emicronora.web.forms import read_form
@@ -83,6 +85,7 @@ async def new_request(request: Request) -> Response:
         if request.method == "POST":
             sent = await requests.send(db, form, profile, rules, _now())
             if sent is not None:
+                await mail_notify.meeting_request_received(db, settings_of(request), sent)
                 return _see_other(REQUESTS_PAGE + "?sent=1#outgoing")
         else:
             to = request.query_params.get("to", "")
@@ -125,6 +128,7 @@ async def _answer(request: Request, action: str) -> Response:
                 requests.withdraw(found, now)
         except requests.RequestError as refused:
             error = refused.message
+        await mail_notify.request_answered(db, settings, found)
     if error:
         return await requests_page(request, error, 400)
     return _see_other(f"{REQUESTS_PAGE}?done={action}#request-{found.id}")
@@ -217,7 +221,10 @@ async def settings_page(request: Request) -> Response:
     async with sessionmaker_of(request)() as db, db.begin():
         if request.method == "POST":
             form = await read_form(request)
-            if await save_rules(db, form) is not None:
+            before = form_values(await load_rules(db))
+            if (saved := await save_rules(db, form)) is not None:
+                changed = audit.changes(before, form_values(saved))
+                await audit.record_action(db, request, "b2b.settings", "b2b_settings", saved.id, changed)
                 return _see_other(SETTINGS_PAGE + "?saved=1")
         else:
             form = Form(values=form_values(await load_rules(db)))
@@ -250,8 +257,14 @@ async def _decide(request: Request, approve: bool) -> Response:
                 await requests.approve(db, found, settings_of(request).meeting_room_url, _now())
             else:
                 requests.refuse(found, _now())
+            verb = "approve" if approve else "refuse"
+            details = {"requester_id": found.requester_id, "recipient_id": found.recipient_id}
+            await audit.record_action(
+                db, request, f"b2b.request_{verb}", "meeting_request", found.id, details
+            )
         except requests.RequestError as refused:
             error = refused.message
+        await mail_notify.request_answered(db, settings_of(request), found)
     if error:
         return await approvals_page(request, error, 400)
     return _see_other(APPROVALS_PAGE + ("?approved=1" if approve else "?refused=1"))

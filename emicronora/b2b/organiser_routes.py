@@ -12,9 +12,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from emicronora import audit
 from emicronora.b2b import organiser_adjust, organiser_figures, organiser_review, organiser_slots, solving
 from emicronora.forms import Form
 from emicronora.i18n import _
+from emicronora.mail import notify as mail_notify
 from emicronora.models import Meeting, MeetingSlot, SolveRun
 from emicronora.programme import queries as programme
 from emicronora.web.context import require_organiser, sessionmaker_of, settings_of
@@ -83,6 +85,9 @@ async def generate_slots(request: Request) -> Response:
     form = await read_form(request)
     async with sessionmaker_of(request)() as db, db.begin():
         generated = await organiser_slots.generate(db, form, settings_of(request).tz)
+        if generated is not None:
+            details = {"created": generated.created, "skipped": generated.skipped}
+            await audit.record_action(db, request, "b2b.slots_generate", "meeting_slot", "", details)
     if generated is None:
         return await slots_page(request, form, 400)
     return RedirectResponse(
@@ -98,6 +103,8 @@ async def delete_slot(request: Request) -> Response:
             if slot is None:
                 raise HTTPException(404)
             await organiser_slots.delete_slot(db, slot)
+            details = {"starts_at": slot.starts_at, "ends_at": slot.ends_at}
+            await audit.record_action(db, request, "b2b.slot_delete", "meeting_slot", slot.id, details)
     except organiser_slots.SlotInUse:
         form = Form()
         form.error("slot", _("This slot holds meetings: move them to other slots first."))
@@ -150,6 +157,10 @@ async def start_run(request: Request) -> Response:
     except solving.StartError as error:
         form.error("run", error.message)
         return await schedule_page(request, form, 400)
+    # The run is committed by `solving.start` (the solver thread needs it); its entry follows at once.
+    async with sessionmaker_of(request)() as db, db.begin():
+        details = {"scope": scope, "time_limit_s": limit}
+        await audit.record_action(db, request, "b2b.solve_start", "solve_run", run_id, details)
     return RedirectResponse(f"{BASE}/runs/{run_id}", status_code=303)
 
 
@@ -192,6 +203,7 @@ async def stop_run(request: Request) -> Response:
         if run.status == "running":
             # The worker solving it may be another one: it reads the flag from the row.
             run.stop_requested = True
+            await audit.record_action(db, request, "b2b.solve_stop", "solve_run", run_id, {})
     solving.runner_of(request.app).request_stop(run_id)
     return RedirectResponse(f"{BASE}/runs/{run_id}", status_code=303)
 
@@ -236,6 +248,7 @@ async def _adjust(request: Request, action: str) -> Response:
             if meeting is None:
                 raise HTTPException(404)
             now = _now()
+            before = {"slot_id": meeting.slot_id, "is_locked": meeting.is_locked}
             if action == "move":
                 slot_id = form.integer("slot_id")
                 if slot_id is None:
@@ -247,6 +260,8 @@ async def _adjust(request: Request, action: str) -> Response:
                 await organiser_adjust.unschedule(db, meeting, now)
             else:
                 await organiser_adjust.toggle_lock(db, meeting, now)
+            changed = audit.changes(before, {"slot_id": meeting.slot_id, "is_locked": meeting.is_locked})
+            await audit.record_action(db, request, f"b2b.meeting_{action}", "meeting", meeting.id, changed)
     except organiser_adjust.AdjustError as error:
         return await meeting_page(request, error.message, 400, _back(form, SCHEDULE_PAGE))
     except IntegrityError:
@@ -274,6 +289,8 @@ async def publish(request: Request) -> Response:
     try:
         async with sessionmaker_of(request)() as db, db.begin():
             count = await organiser_adjust.publish(db, settings_of(request), _now())
+            await audit.record_action(db, request, "b2b.publish", "meeting", "", {"meetings": count})
+            await mail_notify.schedule_published(db, settings_of(request), _now())
     except organiser_adjust.AdjustError as error:
         form.error("publish", error.message)
         return await schedule_page(request, form, 400)

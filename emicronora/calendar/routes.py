@@ -178,11 +178,6 @@ async def organiser_programme_ics(request: Request) -> Response:
     )
 
 
-async def organiser_exports_page(request: Request) -> Response:
-    require_organiser(request)
-    return render(request, "calendar/organiser_exports.html")
-
-
 routes = [
     Route("/calendar", feeds_page, methods=["GET"]),
     Route("/calendar/personal/replace", replace_personal_feed, methods=["POST"]),
@@ -191,7 +186,7 @@ routes = [
     Route("/calendar/themes/{slug}.ics", theme_feed, methods=["GET"]),
     Route("/calendar/u/{token}.ics", personal_feed, methods=["GET"]),
     Route("/sessions/{session_id:int}/calendar.ics", session_file, methods=["GET"]),
-    Route("/organiser/exports", organiser_exports_page, methods=["GET"]),
+    # Listed on the console's exports page (emicronora/exports).
     Route("/organiser/exports/programme.ics", organiser_programme_ics, methods=["GET"]),
     Route("/organiser/exports/agendas.{format:str}", organiser_agendas, methods=["GET"]),
 ]

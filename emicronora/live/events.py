@@ -90,6 +90,11 @@ class StoredEvent:
 
 
 async def ensure_room(db: AsyncSession, session_id: int) -> Room:
+    """Read first: the room exists after its first join, and a write per join would queue every handshake
+    behind chat posts (SQLite's single writer) when a crowd arrives at once."""
+    room = await db.get(Room, session_id)
+    if room is not None:
+        return room
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
     await db.execute(insert(Room).values(session_id=session_id, last_seq=0).on_conflict_do_nothing())
     return await db.get_one(Room, session_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -23,32 +24,52 @@ log = logging.getLogger("emicronora.live")
 
 PRESENCE_EVERY = 2.0
 CHECK_BEHIND_EVERY_TICKS = 3
+FAN_OUT_SLICE = 100
+
+
+Outgoing = tuple[int | None, str] | None
 
 
 @dataclass(eq=False)
 class Connection:
-    """One WebSocket. Its outgoing queue is bounded: a client that stops reading is dropped, not awaited."""
+    """One WebSocket. Its outgoing queue is bounded: a client that stops reading is dropped, not awaited.
+
+    A deque and one future rather than an asyncio.Queue: every event is offered to every connection of the
+    room, and the Queue's bookkeeping (unfinished tasks, putters, its loop check) was a fifth of a crowded
+    worker's time."""
 
     user_id: int
     is_moderator: bool
     queue_size: int = 256
-    queue: asyncio.Queue[tuple[int | None, str] | None] = field(init=False)
     dropped: bool = False
-
-    def __post_init__(self) -> None:
-        self.queue = asyncio.Queue(maxsize=self.queue_size)
+    _items: deque[Outgoing] = field(init=False, default_factory=deque)
+    _waiter: asyncio.Future[None] | None = field(init=False, default=None)
 
     def offer(self, seq: int | None, text: str) -> None:
         if self.dropped:
             return
-        try:
-            self.queue.put_nowait((seq, text))
-        except asyncio.QueueFull:
+        if len(self._items) >= self.queue_size:
             self.dropped = True
             # Wake the writer so that it closes the socket; the client resumes from its last seq elsewhere.
-            with contextlib.suppress(asyncio.QueueEmpty):
-                self.queue.get_nowait()
-            self.queue.put_nowait(None)
+            self._items.pop()
+            self._items.append(None)
+        else:
+            self._items.append((seq, text))
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    async def next(self) -> Outgoing:
+        """What the writer sends next, in order; None means close the socket."""
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._items.popleft()
+
+    def pending(self) -> list[Outgoing]:
+        return list(self._items)
 
     def offer_event(self, event: StoredEvent) -> None:
         if event.audience is None or event.audience.allows(self.user_id, self.is_moderator):
@@ -64,6 +85,15 @@ class RoomHub:
         self.locks: dict[int, asyncio.Lock] = {}
         self.presence: dict[int, int] = {}
         self._presence_task: asyncio.Task[None] | None = None
+        bind = sessionmaker.kw.get("bind")
+        # SQLite has one writer. Its busy handler gives up after busy_timeout, and while a crowd's fan-out
+        # keeps the event loop busy a transaction holds the lock for longer: in this worker, writes take turns
+        # here, in order, instead (PostgreSQL orders the writes of a room by its row lock; rooms in parallel).
+        self._write_turn = asyncio.Lock() if bind is not None and bind.dialect.name == "sqlite" else None
+
+    def writing(self) -> contextlib.AbstractAsyncContextManager[object]:
+        """Hold around a transaction that writes."""
+        return self._write_turn or contextlib.nullcontext()
 
     async def start(self) -> None:
         await self.broadcast.start(self._on_message, self._on_reconnect)
@@ -97,6 +127,10 @@ class RoomHub:
             # Forget the last count sent, so that the next person in gets a fresh one.
             self.presence.pop(room_id, None)
 
+    def has_room(self, room_id: int) -> bool:
+        """Someone is in the room on this worker, so its row exists: a joining crowd needs no lookup."""
+        return room_id in self.rooms
+
     def local_count(self, room_id: int) -> int:
         return len({c.user_id for c in self.rooms.get(room_id, ())})
 
@@ -127,13 +161,21 @@ class RoomHub:
                 async with self.sessionmaker() as db:
                     missing = await events_after(db, room_id, delivered, limit=event.seq - delivered - 1)
                 for earlier in missing:
-                    self._fan_out(earlier)
-            self._fan_out(event)
+                    await self._fan_out(earlier)
+            await self._fan_out(event)
 
-    def _fan_out(self, event: StoredEvent) -> None:
-        for connection in tuple(self.rooms.get(event.session_id, ())):
-            connection.offer_event(event)
-        self.delivered[event.session_id] = max(self.delivered.get(event.session_id, 0), event.seq)
+    async def _fan_out(self, event: StoredEvent) -> None:
+        """Called under the room's lock, so events leave in order. Every offer wakes a writer task, and a
+        database round trip answered meanwhile waits for all of them (a chat post makes several in a row):
+        the loop gets a turn between slices, so that a crowd's fan-out does not stretch the posts behind."""
+        connections = tuple(self.rooms.get(event.session_id, ()))
+        for start in range(0, len(connections), FAN_OUT_SLICE):
+            if start:
+                await asyncio.sleep(0)
+            for connection in connections[start : start + FAN_OUT_SLICE]:
+                connection.offer_event(event)
+        if event.session_id in self.rooms:  # the last person may have left between two slices
+            self.delivered[event.session_id] = max(self.delivered.get(event.session_id, 0), event.seq)
 
     async def _on_reconnect(self) -> None:
         """Messages published while the broadcast was away are read back from the database."""
@@ -147,7 +189,7 @@ class RoomHub:
             async with self.sessionmaker() as db:
                 missing = await events_after(db, room_id, self.delivered[room_id])
             for event in missing:
-                self._fan_out(event)
+                await self._fan_out(event)
         if missing:
             log.info("room %s: filled a gap of %s event(s) from the database", room_id, len(missing))
 

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from emicronora import audit
 from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.live import protocol
@@ -23,6 +24,7 @@ from emicronora.live.events import MAX_REPLAY, ensure_room, events_after, last_s
 from emicronora.live.hub import Connection, RoomHub
 from emicronora.live.permissions import RoomError, is_moderator
 from emicronora.live.snapshot import messages_before, room_snapshot
+from emicronora.live.visits import VisitRecorder
 from emicronora.models import Room, Session, User
 from emicronora.settings import Settings
 from emicronora.web.context import current_user, require_organiser, sessionmaker_of, settings_of
@@ -56,24 +58,28 @@ async def room_socket(websocket: WebSocket) -> None:
         await websocket.close(code=POLICY_VIOLATION)  # before accept: the handshake is answered 403
         return
     sessionmaker = sessionmaker_of(websocket)
+    hub: RoomHub = websocket.state.hub
+    visits: VisitRecorder = websocket.state.visits
     async with sessionmaker() as db, db.begin():
         session = await db.get(Session, session_id)
         if session is None or session.is_cancelled:
             await websocket.close(code=POLICY_VIOLATION)
             return
-        await ensure_room(db, session_id)
+        if not hub.has_room(session_id):
+            await ensure_room(db, session_id)
         moderator = await is_moderator(db, user, session_id)
-    hub: RoomHub = websocket.state.hub
     await websocket.accept()
+    stay = visits.join(session_id, user.id, datetime.now(UTC))
     connection = Connection(user.id, moderator)
-    await hub.join(session_id, connection)
     writer: asyncio.Task[None] | None = None
     try:
+        await hub.join(session_id, connection)
         last_sent = await _send_start(websocket, connection, user, session_id, _after(websocket))
         writer = asyncio.create_task(_write(websocket, connection, last_sent))
         await _read(websocket, connection, protocol.Caller(user, moderator, session.ends_at), session_id)
     finally:
         hub.leave(session_id, connection)
+        visits.leave(stay, datetime.now(UTC))
         if writer is not None:
             writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -117,7 +123,7 @@ async def _send_start(
 async def _write(websocket: WebSocket, connection: Connection, last_sent: int) -> None:
     """The only task that sends once the room is live: events in order, each once."""
     while True:
-        item = await connection.queue.get()
+        item = await connection.next()
         if item is None:
             await websocket.close(code=TRY_AGAIN_LATER)
             return
@@ -157,7 +163,7 @@ async def _read(websocket: WebSocket, connection: Connection, caller: protocol.C
             limiter = posts if kind in protocol.POSTS else others
             if not limiter.allow():
                 raise RoomError("rate_limited", _("You are sending messages too fast. Wait a few seconds."))
-            outcome = await _run(sessionmaker, handler, caller, data, room_id)
+            outcome = await _run(hub, handler, caller, data, room_id)
             if outcome.new:
                 await hub.publish(outcome.events)
             if client_id and outcome.events:
@@ -167,13 +173,13 @@ async def _read(websocket: WebSocket, connection: Connection, caller: protocol.C
 
 
 async def _run(
-    sessionmaker: Any, handler: protocol.Handler, caller: protocol.Caller, data: dict[str, Any], room_id: int
+    hub: RoomHub, handler: protocol.Handler, caller: protocol.Caller, data: dict[str, Any], room_id: int
 ) -> protocol.Outcome:
     """One transaction per action; a unique-constraint race (a double vote, a retried post arriving twice at
     once) is answered like the sequential case."""
     for attempt in range(2):
         try:
-            async with sessionmaker() as db, db.begin():
+            async with hub.writing(), hub.sessionmaker() as db, db.begin():
                 room = await db.get_one(Room, room_id)
                 return await handler(db, room, caller, data, datetime.now(UTC))
         except IntegrityError:
@@ -190,8 +196,11 @@ async def announcements_page(request: Request) -> Response:
         live_now = len(await live_session_ids(db, datetime.now(UTC)))
     if request.method == "POST":
         form = await read_form(request)
-        async with sessionmaker_of(request)() as db, db.begin():
+        async with request.state.hub.writing(), sessionmaker_of(request)() as db, db.begin():
             events = await announce(db, form, user, datetime.now(UTC))
+            if events is not None:
+                details = {"body": form.values.get("body", ""), "rooms": len(events)}
+                await audit.record_action(db, request, "announcement.send", "announcement", "", details)
         if events is not None:
             await request.state.hub.publish(events)
             sent = len(events)

@@ -31,6 +31,7 @@ from emicronora.models.live import (
     Room,
     RoomEvent,
     RoomVisit,
+    SessionAttendanceFigures,
     SessionModerator,
 )
 from emicronora.models.mail import EMAIL_KINDS, OUTBOX_STATUSES, EmailToken, OutboxEmail
@@ -86,6 +87,7 @@ __all__ = [
     "RoomEvent",
     "RoomVisit",
     "Session",
+    "SessionAttendanceFigures",
     "SessionModerator",
     "SolveRun",
     "Speaker",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from emicronora.models.base import Base, UTCDateTime, utcnow
@@ -16,6 +16,8 @@ class AuditEntry(Base):
     """Who changed what, when. The actor's e-mail is copied so that the entry outlives the account."""
 
     __tablename__ = "audit_log"
+    # A person's page lists the changes made to them.
+    __table_args__ = (Index("ix_audit_log_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

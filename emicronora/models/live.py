@@ -138,4 +138,22 @@ class RoomVisit(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Indexed for the dashboard's live tile, which looks for the stays still open.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None, index=True)
+
+
+class SessionAttendanceFigures(Base):
+    """The attendance figures of an ended session, computed once from its room visits: the sweep over every
+    stay is the dashboard's most expensive query, and an ended session's figures only change when its
+    visits do. `visits`, `last_visit_id` and `open_visits` fingerprint the visits the figures were computed
+    from; a reader recomputes when they differ (a late visit, a stay closed after the end)."""
+
+    __tablename__ = "session_attendance"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    visits: Mapped[int] = mapped_column(Integer)
+    last_visit_id: Mapped[int] = mapped_column(Integer)
+    open_visits: Mapped[int] = mapped_column(Integer)
+    unique_viewers: Mapped[int] = mapped_column(Integer)
+    peak: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

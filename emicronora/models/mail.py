@@ -9,10 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from emicronora.models.base import Base, UTCDateTime, utcnow
 
-# What a user can turn off; account confirmation and password reset are always sent.
+# Every kind of message. A user can turn off the kinds of mail.compose.KIND_LABELS; account confirmation,
+# password reset and the notice of a password change are always sent (mail.compose.ALWAYS_SENT).
 EMAIL_KINDS = (
     "confirm_account",
     "password_reset",
+    "password_changed",
     "meeting_request_received",
     "meeting_request_accepted",
     "meeting_request_declined",

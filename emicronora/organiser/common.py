@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from emicronora import audit
 from emicronora.forms import Form
 from emicronora.programme import operations
 from emicronora.web.context import require_organiser, sessionmaker_of
@@ -30,6 +31,11 @@ async def get_or_404(db: AsyncSession, model: type[T], identifier: int) -> T:
     if found is None:
         raise HTTPException(404)
     return found
+
+
+def _kind(model: type[Any]) -> str:
+    """The audit log's name for a programme object: "day", "theme", "speaker", "session"."""
+    return model.__name__.lower()
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -70,10 +76,14 @@ async def edit_page(
             else:
                 form = Form(values={k: request.query_params.get(k, "")[:MAX_PREFILL] for k in prefill})
             return render(request, template, {"form": form, "item": item, **await context(db)})
+        before = dict(values_of(item)) if item is not None else {}
         saved = await save(db, form, item)
         if saved is None:
             return render(request, template, {"form": form, "item": item, **await context(db)}, 400)
         saved_id = saved.id
+        if (changed := audit.changes(before, values_of(saved))) or item is None:
+            verb = "create" if item is None else "edit"
+            await audit.record_action(db, request, f"{_kind(model)}.{verb}", _kind(model), saved_id, changed)
     return see_other(f"{OVERVIEW}#{anchor}-{saved_id}")
 
 
@@ -95,6 +105,7 @@ async def delete_action(
         form = Form(values=dict(values_of(item)))
         if not await delete(db, item, form):
             return render(request, template, {"form": form, "item": item, **await context(db)}, 400)
+        await audit.record_action(db, request, f"{_kind(model)}.delete", _kind(model), item.id, form.values)
     return see_other(f"{OVERVIEW}#{anchor}")
 
 
@@ -115,5 +126,8 @@ async def move_action(
     identifier: int = request.path_params[id_param]
     async with sessionmaker_of(request)() as db, db.begin():
         item = await get_or_404(db, model, identifier)
-        await move(db, item, cast(operations.Direction, direction))
+        if await move(db, item, cast(operations.Direction, direction)):
+            await audit.record_action(
+                db, request, f"{_kind(model)}.move", _kind(model), identifier, {"direction": direction}
+            )
     return see_other(f"{OVERVIEW}#{anchor}-{identifier}")

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from emicronora import audit
 from emicronora.forms import Form
 from emicronora.models import Day
 from emicronora.organiser.common import (
@@ -66,10 +67,14 @@ async def set_cancelled(request: Request) -> Response:
     day_id: int = request.path_params["day_id"]
     async with sessionmaker_of(request)() as db, db.begin():
         day = await get_or_404(db, Day, day_id)
-        if request.url.path.endswith("/cancel"):
-            await operations.cancel_day(db, day, now())
+        verb = "cancel" if request.url.path.endswith("/cancel") else "restore"
+        if verb == "cancel":
+            changed = await operations.cancel_day(db, day, now())
         else:
-            await operations.restore_day(db, day, now())
+            changed = await operations.restore_day(db, day, now())
+        await audit.record_action(
+            db, request, f"day.{verb}", "day", day_id, {"date": day.date, "sessions": changed}
+        )
     return see_other(f"{OVERVIEW}#day-{day_id}")
 
 

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from emicronora import audit
 from emicronora.forms import Form
 from emicronora.i18n import _, format_day
 from emicronora.live import moderators
@@ -102,10 +103,12 @@ async def set_cancelled(request: Request) -> Response:
     session_id: int = request.path_params["session_id"]
     async with sessionmaker_of(request)() as db, db.begin():
         session = await get_or_404(db, Session, session_id)
-        if request.url.path.endswith("/cancel"):
-            operations.cancel_session(session, now())
-        else:
-            operations.restore_session(session, now())
+        verb = "cancel" if request.url.path.endswith("/cancel") else "restore"
+        change = operations.cancel_session if verb == "cancel" else operations.restore_session
+        if change(session, now()):
+            await audit.record_action(
+                db, request, f"session.{verb}", "session", session_id, {"title": session.title}
+            )
     return see_other(f"{OVERVIEW}#session-{session_id}")
 
 
@@ -128,7 +131,7 @@ async def add_moderator(request: Request) -> Response:
     form = await read_form(request)
     async with sessionmaker_of(request)() as db, db.begin():
         session = await get_or_404(db, Session, session_id)
-        if await moderators.appoint(db, session.id, form) is None:
+        if (appointed := await moderators.appoint(db, session.id, form)) is None:
             context = {
                 "form": Form(values=session_values(settings.tz)(session)),
                 "item": session,
@@ -137,6 +140,8 @@ async def add_moderator(request: Request) -> Response:
                 **await session_choices(db, request.state.locale),
             }
             return render(request, TEMPLATE, context, 400)
+        details = {"email": appointed.email, "title": session.title}
+        await audit.record_action(db, request, "session.moderator_appoint", "session", session.id, details)
     return see_other(_moderators_url(session_id))
 
 
@@ -147,6 +152,8 @@ async def remove_moderator(request: Request) -> Response:
         session = await get_or_404(db, Session, session_id)
         if not await moderators.remove(db, session.id, request.path_params["user_id"]):
             raise HTTPException(404)
+        details = {"user_id": request.path_params["user_id"], "title": session.title}
+        await audit.record_action(db, request, "session.moderator_remove", "session", session.id, details)
     return see_other(_moderators_url(session_id))
 
 

@@ -9,12 +9,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from emicronora import audit
 from emicronora.forms import Form
 from emicronora.i18n import _
+from emicronora.mail import notify as mail_notify
 from emicronora.models import Company, PitchProposal, PitchSlot, Theme
 from emicronora.pitches import proposals, scheduling
 from emicronora.programme import queries as programme
-from emicronora.web.context import require_organiser, require_user, sessionmaker_of
+from emicronora.web.context import require_organiser, require_user, sessionmaker_of, settings_of
 from emicronora.web.forms import read_form
 from emicronora.web.templating import render
 
@@ -75,6 +77,8 @@ async def schedule(request: Request) -> Response:
     result = await scheduling.solve(problem)
     async with sessionmaker_of(request)() as db, db.begin():
         unscheduled = await scheduling.store_result(db, result, accepted, datetime.now(UTC))
+        details = {"placed": len(result.placements), "unscheduled": len(unscheduled)}
+        await audit.record_action(db, request, "pitch.schedule", "pitch_programme", "", details)
     return await organiser_pitches(request, result=result, unscheduled=unscheduled)
 
 
@@ -91,6 +95,8 @@ async def move_slot(request: Request) -> Response:
             try:
                 # Positions are shown from 1 to the organiser.
                 await scheduling.move_slot(db, slot, session_id, position - 1, datetime.now(UTC))
+                details = {"session_id": session_id, "position": position}
+                await audit.record_action(db, request, "pitch.slot_move", "pitch_slot", slot.id, details)
             except scheduling.AdjustError as error:
                 form.error("position", error.message)
     if not form.ok:
@@ -106,13 +112,16 @@ async def lock_slot(request: Request) -> Response:
         if slot is None:
             raise HTTPException(404)
         slot.is_locked = not slot.is_locked
+        verb = "lock" if slot.is_locked else "unlock"
+        await audit.record_action(db, request, f"pitch.slot_{verb}", "pitch_slot", slot.id, {})
     return RedirectResponse(ORGANISER_PAGE + "#programme", status_code=303)
 
 
 async def publish(request: Request) -> Response:
     require_organiser(request)
     async with sessionmaker_of(request)() as db, db.begin():
-        await scheduling.publish(db, datetime.now(UTC))
+        published = await scheduling.publish(db, datetime.now(UTC))
+        await audit.record_action(db, request, "pitch.publish", "pitch_programme", "", {"slots": published})
     return RedirectResponse(ORGANISER_PAGE + "?published=1#programme", status_code=303)
 
 
@@ -123,7 +132,14 @@ async def review_proposal(request: Request) -> Response:
         proposal = await db.get(PitchProposal, request.path_params["proposal_id"])
         if proposal is None:
             raise HTTPException(404)
+        status = proposal.status
         reviewed = await proposals.review(db, proposal, form, datetime.now(UTC))
+        if reviewed:
+            details = {"title": proposal.title, "status": [status, proposal.status]}
+            await audit.record_action(
+                db, request, f"pitch.{form.values['decision']}", "pitch", proposal.id, details
+            )
+        await mail_notify.pitch_reviewed(db, settings_of(request), proposal)
     if not reviewed:
         form.values["proposal_id"] = str(request.path_params["proposal_id"])
         return await organiser_pitches(request, form, 400)
@@ -137,7 +153,10 @@ async def toggle_call(request: Request) -> Response:
         theme = await db.get(Theme, request.path_params["theme_id"])
         if theme is None:
             raise HTTPException(404)
-        await proposals.set_call_open(db, theme, form.values.get("open") == "1")
+        is_open = form.values.get("open") == "1"
+        await proposals.set_call_open(db, theme, is_open)
+        verb = "open" if is_open else "close"
+        await audit.record_action(db, request, f"pitch.call_{verb}", "theme", theme.id, {"theme": theme.slug})
     return RedirectResponse(ORGANISER_PAGE, status_code=303)
 
 

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from emicronora import audit
 from emicronora.accounts.operations import countries
 from emicronora.forms import Form
 from emicronora.programme.operations import DIRECTIONS, Direction
@@ -63,9 +64,15 @@ async def edit_showroom(request: Request) -> Response:
             return render(request, SHOWROOM_TEMPLATE, {**context, "form": form})
         form, logo = await read_form_with_image(request, "logo")
         old_logo = company.logo_id
+        before = {**operations.showroom_values(company), "logo_id": company.logo_id}
         if not await operations.save_showroom(db, form, company, logo, _image_context(request, workspace)):
             context = await _editor_context(db, workspace, request.state.locale)
             return render(request, SHOWROOM_TEMPLATE, {**context, "form": form}, 400)
+        if not workspace.as_member:
+            changed = audit.changes(
+                before, {**operations.showroom_values(company), "logo_id": company.logo_id}
+            )
+            await audit.record_action(db, request, "showroom.edit", "company", company.id, changed)
         if company.logo_id != old_logo:
             freed = await images.discard_image(db, old_logo)
     await images.delete_files(media_of(request), [freed])
@@ -100,6 +107,9 @@ async def new_innovation(request: Request) -> Response:
         if saved is None:
             return await _innovation_page(request, db, workspace, form, None, 400)
         anchor = f"#innovation-{saved.id}"
+        if not workspace.as_member:
+            details = {"company_id": workspace.company.id, "title": saved.title}
+            await audit.record_action(db, request, "innovation.create", "innovation", saved.id, details)
     return see_other(workspace.edit_url + anchor)
 
 
@@ -112,11 +122,16 @@ async def edit_innovation(request: Request) -> Response:
             return await _innovation_page(request, db, workspace, form, innovation)
         form, photo = await read_form_with_image(request, "photo")
         old_photo = innovation.image_id
+        before = {**operations.innovation_values(innovation), "image_id": old_photo}
         saved = await operations.save_innovation(
             db, form, workspace.company, innovation, photo, _image_context(request, workspace)
         )
         if saved is None:
             return await _innovation_page(request, db, workspace, form, innovation, 400)
+        if not workspace.as_member:
+            after = {**operations.innovation_values(innovation), "image_id": innovation.image_id}
+            changed = audit.changes(before, after)
+            await audit.record_action(db, request, "innovation.edit", "innovation", innovation.id, changed)
         if innovation.image_id != old_photo:
             freed = await images.discard_image(db, old_photo)
     await images.delete_files(media_of(request), [freed])
@@ -128,6 +143,9 @@ async def delete_innovation(request: Request) -> Response:
         innovation, workspace = await area.innovation_workspace(request, db)
         photo = innovation.image_id
         await operations.delete_innovation(db, innovation)
+        if not workspace.as_member:
+            details = {"company_id": workspace.company.id, "title": innovation.title}
+            await audit.record_action(db, request, "innovation.delete", "innovation", innovation.id, details)
         freed = await images.discard_image(db, photo)
     await images.delete_files(media_of(request), [freed])
     return see_other(workspace.edit_url + "#innovations")
@@ -139,5 +157,8 @@ async def move_innovation(request: Request) -> Response:
         direction = (await read_form(request)).values.get("direction", "")
         if direction not in DIRECTIONS:
             raise HTTPException(400)
-        await operations.move_innovation(db, innovation, cast(Direction, direction))
+        moved = await operations.move_innovation(db, innovation, cast(Direction, direction))
+        if moved and not workspace.as_member:
+            details = {"direction": direction}
+            await audit.record_action(db, request, "innovation.move", "innovation", innovation.id, details)
     return see_other(f"{workspace.edit_url}#innovation-{innovation.id}")

@@ -6,6 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from emicronora import audit
 from emicronora.models import Company
 from emicronora.showroom import domain, operations, queries
 from emicronora.web.context import require_organiser, sessionmaker_of
@@ -30,6 +31,11 @@ async def set_approval(request: Request) -> Response:
         company = await db.get(Company, request.path_params["company_id"])
         if company is None or not company.is_exhibitor:
             raise HTTPException(404)
-        await operations.set_approved(db, company, approve)
+        if company.is_approved != approve:
+            await operations.set_approved(db, company, approve)
+            verb = "approve" if approve else "unapprove"
+            await audit.record_action(
+                db, request, f"showroom.{verb}", "company", company.id, {"name": company.name}
+            )
         company_id = company.id
     return RedirectResponse(f"{LIST_URL}#company-{company_id}", status_code=303)

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from emicronora import audit
 from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.models import Company, User
@@ -59,6 +60,9 @@ async def invite(request: Request) -> Response:
         token = await invitations.invite(db, form, workspace.company, workspace.user, _now())
         if token is None:
             return await _team_page(request, db, workspace, form, status=400)
+        if not workspace.as_member:
+            details = {"email": form.values.get("email", "")}
+            await audit.record_action(db, request, "company.invite", "company", workspace.company.id, details)
         url = settings_of(request).site_origin + invitations.invitation_path(token)
         return await _team_page(request, db, workspace, Form(), invitation_url=url)
 
@@ -69,6 +73,11 @@ async def remove_member(request: Request) -> Response:
         result = await invitations.remove_member(
             db, workspace.company, request.path_params["user_id"], workspace.user
         )
+        if result == "removed" and not workspace.as_member:
+            details = {"user_id": request.path_params["user_id"]}
+            await audit.record_action(
+                db, request, "company.member_remove", "company", workspace.company.id, details
+            )
     if result == "unknown":
         raise HTTPException(404)
     if result == "self":
@@ -82,6 +91,11 @@ async def revoke_invitation(request: Request) -> Response:
     async with sessionmaker_of(request)() as db, db.begin():
         workspace = await area.workspace(request, db)
         revoked = await invitations.revoke(db, workspace.company, request.path_params["invitation_id"])
+        if revoked and not workspace.as_member:
+            details = {"invitation_id": request.path_params["invitation_id"]}
+            await audit.record_action(
+                db, request, "company.invitation_revoke", "company", workspace.company.id, details
+            )
     if not revoked:
         raise HTTPException(404)
     return RedirectResponse(workspace.team_url + "#invitations", status_code=303)

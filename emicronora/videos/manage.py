@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from emicronora import audit
 from emicronora.accounts.routes import safe_next
 from emicronora.forms import Form
 from emicronora.i18n import _, lazy
@@ -171,7 +172,11 @@ async def edit_video(request: Request) -> Response:
         video = await operations.manageable(db, user, video.id)
         fields = operations.read_fields(form, [t.id for t in themes], current=video)
         if fields is not None:
+            before = {"title": video.title, "theme_id": video.theme_id}
             operations.apply_fields(video, fields)
+            if not permissions.is_member(user, video.company_id):
+                changed = audit.changes(before, {"title": video.title, "theme_id": video.theme_id})
+                await audit.record_action(db, request, "video.edit", "video", video.id, changed)
     if fields is None:
         return await _render_edit(request, user, video, form, status_code=400)
     return RedirectResponse(f"{AREA}/{video.id}/edit?done=saved", status_code=303)
@@ -285,6 +290,9 @@ async def publish(request: Request) -> Response:
         problem = operations.publish(video, datetime.now(UTC)) if publishing else None
         if not publishing:
             operations.unpublish(video)
+        if not problem and not permissions.is_member(user, video.company_id):
+            verb = "publish" if publishing else "unpublish"
+            await audit.record_action(db, request, f"video.{verb}", "video", video.id, {"title": video.title})
     if problem:
         return await _render_edit(request, user, video, alert=problem, status_code=400)
     done = "published" if publishing else "unpublished"
@@ -301,6 +309,9 @@ async def delete(request: Request) -> Response:
         except operations.VideoNotFound:
             raise HTTPException(404) from None
         target = _list_url(video, user)
+        if not permissions.is_member(user, video.company_id):
+            details = {"title": video.title, "company_id": video.company_id}
+            await audit.record_action(db, request, "video.delete", "video", video.id, details)
         keys = await operations.delete_video(db, video)
     await operations.remove_files(media_of(request), keys)
     return RedirectResponse(_with_done(target, "deleted"), status_code=303)

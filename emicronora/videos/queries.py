@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
@@ -11,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from emicronora.live.embeds import YOUTUBE_THUMBNAIL_ORIGIN
-from emicronora.models import Company, Lead, MediaFile, Theme, Video
+from emicronora.models import Company, Lead, MediaFile, Theme, Video, VideoView
 
 PER_PAGE = 12
+# A viewer's views of one video closer together than this are one view.
+VIEW_EVERY = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -138,14 +141,37 @@ async def exhibitors(db: AsyncSession) -> list[Company]:
     return list((await db.scalars(select(Company).where(Company.is_exhibitor).order_by(Company.name))).all())
 
 
-async def count_view(db: AsyncSession, video_id: int) -> None:
-    """One more view, counted in the database (views = views + 1) so that concurrent views never overwrite
-    each other."""
-    statement = (
+async def count_view(db: AsyncSession, video_id: int, viewer_id: int | None, now: datetime) -> bool:
+    """Counts a view of a published video, at most one per viewer and video per hour (a reload is not a new
+    view; anonymous views are all counted, there is no one to tell apart): a VideoView row, so that views can
+    be counted over a period, and `views = views + 1`, the running total. True when it was counted.
+
+    The video's row is written first (an UPDATE that changes nothing): it takes the row lock in PostgreSQL and
+    the write lock in SQLite before the look for a recent view, so that two requests of one viewer at the same
+    moment cannot both find none and both insert one."""
+    lock = (
         update(Video)
         .where(Video.id == video_id, Video.is_published.is_(True))
+        .values(views=Video.views)
+        .execution_options(synchronize_session=False)
+    )
+    if (await db.execute(lock)).rowcount == 0:  # type: ignore[attr-defined]
+        return False
+    if viewer_id is not None:
+        recent = select(VideoView.id).where(
+            VideoView.video_id == video_id,
+            VideoView.viewer_id == viewer_id,
+            VideoView.at > now - VIEW_EVERY,
+        )
+        if await db.scalar(recent.limit(1)) is not None:
+            return False
+    db.add(VideoView(video_id=video_id, viewer_id=viewer_id, at=now))
+    statement = (
+        update(Video)
+        .where(Video.id == video_id)
         .values(views=Video.views + 1)
         # The loaded Video keeps the count it was read with; the page adds the view it just counted.
         .execution_options(synchronize_session=False)
     )
     await db.execute(statement)
+    return True

@@ -1,11 +1,13 @@
 """The public video channel ("la chaîne e-Micronora"): the gallery, a video's page and its contact form.
 
-A view is counted on each GET of a published video's page by someone outside the company, with an
-`UPDATE ... SET views = views + 1`: simple and exact under concurrency, at the cost of counting reloads.
+A view is counted on a GET of a published video's page by someone outside the company, at most once per
+viewer and video per hour (queries.count_view): a dated row for the organiser's figures, and the running
+total.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -97,8 +99,9 @@ async def video_page(request: Request) -> Response:
             raise HTTPException(404) from None
         views = card.video.views
         if card.video.is_published and not permissions.is_member(user, card.video.company_id):
-            await queries.count_view(db, video_id)
-            views += 1
+            viewer_id = user.id if user is not None else None
+            if await queries.count_view(db, video_id, viewer_id, datetime.now(UTC)):
+                views += 1
     return _video_response(request, card, None, views=views)
 
 

@@ -213,8 +213,14 @@ class VisitorMiddleware:
         token = conn.cookies.get(sessions.SESSION_COOKIE)
         resolved = None
         if token:
+            # A WebSocket handshake follows the page that opened it (which counted as activity); touching
+            # here too would make a crowd joining a live room queue writes behind its chat posts.
             resolved = await sessions.resolve(
-                state["sessionmaker"], token, state["settings"], datetime.now(UTC)
+                state["sessionmaker"],
+                token,
+                state["settings"],
+                datetime.now(UTC),
+                touch=scope["type"] == "http",
             )
         state["user"], state["login_session"] = resolved if resolved else (None, None)
         user = state["user"]

@@ -4,6 +4,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
+from emicronora.forms import Form
 from tests.conftest import csrf_token, login, post_form
 
 
@@ -98,3 +99,16 @@ async def test_language_switch_is_kept_in_a_cookie_and_on_the_account(
     client.cookies.delete("em_lang")
     page = await client.get("/programme")  # the account remembers the choice
     assert '<html lang="en">' in page.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/sessions/99999999999", "/sessions/2147483648", "/api/sessions/9999999999"]
+)
+async def test_an_id_too_large_for_the_database_is_not_found(client: httpx.AsyncClient, path: str) -> None:
+    assert (await client.get(path)).status_code == 404
+
+
+def test_a_number_too_large_for_the_database_is_a_form_error_not_a_crash() -> None:
+    form = Form(values={"a": "99999999999", "b": "2147483648", "c": "１２", "d": "2147483647"})
+    assert [form.integer(name) for name in "abcd"] == [None, None, None, 2147483647]
+    assert sorted(form.errors) == ["a", "b", "c"]

@@ -1,0 +1,100 @@
+"""Confirming an e-mail address and resetting a forgotten password, through single-use links sent by mail.
+Each runs inside the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emicronora.accounts import passwords, ratelimit, sessions
+from emicronora.accounts.operations import find_user_by_email, normalise_email
+from emicronora.forms import Form
+from emicronora.i18n import _
+from emicronora.mail import notify, tokens
+from emicronora.models import LoginAttempt, User
+from emicronora.settings import Settings
+
+# Reset requests are counted with the failed logins, under this marker instead of an address: a flood from
+# one connection is slowed across workers and restarts.
+RESET_MARKER = "#password-reset"
+MAX_RESETS_PER_IP = 10
+# Per account: enough for a lost message, too few to fill someone's mailbox.
+MAX_RESETS_PER_ACCOUNT = 3
+
+
+class ResetThrottled(Exception):
+    pass
+
+
+class InvalidLink(Exception):
+    """The link is unknown, expired or already used."""
+
+
+async def send_confirmation(db: AsyncSession, user: User, settings: Settings, now: datetime) -> None:
+    await notify.confirmation(db, user, settings, now)
+
+
+async def confirm_email(db: AsyncSession, secret: str, now: datetime) -> User:
+    user = await tokens.redeem(db, secret, "confirm", now)
+    if user is None:
+        raise InvalidLink()
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+    # The link came through: the mailbox takes mail again.
+    user.email_bounced_at = None
+    return user
+
+
+async def request_reset(db: AsyncSession, email: str, ip: str, settings: Settings, now: datetime) -> None:
+    """Mails a reset link when the address belongs to an active account. The caller answers the same either
+    way, so that the form does not tell who has an account. Raises ResetThrottled, before writing anything,
+    for a connection that asks too often."""
+    since = now - timedelta(minutes=settings.login_window_minutes)
+    from_ip = await db.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.email == RESET_MARKER, LoginAttempt.ip == ip[:45], LoginAttempt.at >= since)
+    )
+    if (from_ip or 0) >= MAX_RESETS_PER_IP:
+        raise ResetThrottled()
+    db.add(LoginAttempt(email=RESET_MARKER, ip=ip[:45], at=now))
+    user = await find_user_by_email(db, normalise_email(email)[:254])
+    if user is None or not user.is_active:
+        return
+    if await tokens.issued_since(db, user.id, "reset", now - timedelta(hours=1)) >= MAX_RESETS_PER_ACCOUNT:
+        return
+    await notify.password_reset(db, user, settings, now)
+
+
+async def reset_password(
+    db: AsyncSession, secret: str, form: Form, settings: Settings, now: datetime
+) -> User | None:
+    """Sets the new password from the form (None, with the reasons by the fields, when it is refused), ends
+    every login session of the user and queues the notice of the change. Raises InvalidLink for a link that
+    no longer works."""
+    user = await tokens.peek(db, secret, "reset", now)
+    if user is None:
+        raise InvalidLink()
+    new = form.values.get("new_password", "")
+    problem = passwords.password_problem(new, email=user.email, name=user.name)
+    if problem:
+        form.error("new_password", problem)
+    elif new != form.values.get("new_password_confirm", ""):
+        form.error("new_password_confirm", _("The two passwords differ."))
+    if not form.ok:
+        return None
+    if await tokens.redeem(db, secret, "reset", now) is None:
+        raise InvalidLink()
+    user.password_hash = await passwords.hash_password(new, settings)
+    user.password_changed_at = now
+    # Whoever opened the link reads the mailbox: the address is confirmed too.
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+    user.email_bounced_at = None
+    await tokens.revoke_all(db, user.id, "reset", now)
+    await sessions.close_all_sessions(db, user.id)
+    await ratelimit.forget_failures(db, user.email, now, settings)
+    await notify.password_changed(db, user, settings, now)
+    return user

@@ -1,0 +1,1 @@
+"""The organiser's dashboard: the fair in figures (SQL aggregates), drawn as SVG plots with their tables."""

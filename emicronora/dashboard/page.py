@@ -1,0 +1,196 @@
+"""Everything the dashboard page shows: the figures for a period, and their plots with translated labels."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from emicronora.dashboard import figures, live
+from emicronora.dashboard.period import Period
+from emicronora.dashboard.plots import Series, bar_chart, line_chart
+from emicronora.i18n import _, babel_locale, format_day, lazy
+
+T = TypeVar("T")
+
+# Plots of one bar per session or exhibitor keep the largest; the table beside them lists every row.
+TOP = 20
+
+REQUEST_STATE_LABELS = {
+    "pending": lazy("Waiting for an answer"),
+    "awaiting_approval": lazy("Waiting for approval"),
+    "accepted": lazy("Accepted"),
+    "declined": lazy("Declined"),
+    "expired": lazy("Expired"),
+    "withdrawn": lazy("Withdrawn"),
+}
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    registrations: list[figures.RegistrationDay]
+    attendance: list[figures.SessionAttendance]
+    activity: figures.Activity
+    sessions: list[figures.SessionActivity]
+    video_views: list[figures.CompanyCount]
+    leads: list[figures.CompanyCount]
+    b2b: figures.B2BFigures
+    live: live.LiveNow
+
+
+async def load(sessionmaker: async_sessionmaker[AsyncSession], period: Period, now: datetime) -> Dashboard:
+    """Every figure, each on its own connection and all at once: the page waits for the slowest query, not for
+    their sum (SQLite runs each connection in its own thread, PostgreSQL in its own backend)."""
+
+    async def run(figure: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        async with sessionmaker() as db:
+            return await figure(db)
+
+    async with asyncio.TaskGroup() as group:
+        registrations = group.create_task(run(lambda db: figures.registrations(db, period)))
+        attendance = group.create_task(run(lambda db: figures.attendance(db, period, now)))
+        activity = group.create_task(run(lambda db: figures.activity(db, period)))
+        sessions = group.create_task(run(lambda db: figures.session_activity(db, period)))
+        video_views = group.create_task(run(lambda db: figures.video_views_per_exhibitor(db, period)))
+        leads = group.create_task(run(lambda db: figures.leads_per_exhibitor(db, period)))
+        b2b = group.create_task(run(lambda db: figures.b2b(db, period, now)))
+        live_now = group.create_task(run(lambda db: live.live_now(db, now)))
+    return Dashboard(
+        registrations=registrations.result(),
+        attendance=attendance.result(),
+        activity=activity.result(),
+        sessions=sessions.result(),
+        video_views=video_views.result(),
+        leads=leads.result(),
+        b2b=b2b.result(),
+        live=live_now.result(),
+    )
+
+
+def point_label(at: datetime, step: str, tz: ZoneInfo) -> str:
+    if step == "day":
+        return format_day(at.date(), "d MMM")
+    return format_datetime(at, "EEE d, HH:mm", tzinfo=tz, locale=babel_locale())
+
+
+def top_note(shown: int, total: int) -> str:
+    if shown < total:
+        return _("The %(shown)s largest of %(total)s; the table lists them all.", shown=shown, total=total)
+    return ""
+
+
+def plots(dash: Dashboard, tz: ZoneInfo) -> dict[str, Markup | None]:
+    """One plot per figure, or None where the period has nothing to draw."""
+    drawn: dict[str, Markup | None] = dict.fromkeys(
+        ("registrations", "attendance", "activity", "sessions", "video_views", "leads"), None
+    )
+    if dash.registrations:
+        drawn["registrations"] = line_chart(
+            "plot-registrations",
+            _("Registrations per day"),
+            _("New accounts created each day of the period."),
+            [format_day(row.day, "d MMM") for row in dash.registrations],
+            [Series(_("New accounts"), [row.new for row in dash.registrations])],
+        )
+    watched = sorted(dash.attendance, key=lambda row: (-row.unique_viewers, -row.peak, row.starts_at))[:TOP]
+    if any(row.unique_viewers for row in watched):
+        drawn["attendance"] = bar_chart(
+            "plot-attendance",
+            _("Attendance per session"),
+            " ".join(
+                (
+                    _("Unique viewers and peak number of people in the room at once, for each session."),
+                    top_note(len(watched), len(dash.attendance)),
+                )
+            ),
+            [row.title for row in watched],
+            [
+                Series(_("Unique viewers"), [row.unique_viewers for row in watched]),
+                Series(_("Peak live count"), [row.peak for row in watched]),
+            ],
+        )
+    points = dash.activity.points
+    if any(point.chat or point.questions for point in points):
+        per = _("per hour") if dash.activity.step == "hour" else _("per day")
+        drawn["activity"] = line_chart(
+            "plot-activity",
+            _("Chat messages and questions %(per)s", per=per),
+            _("Chat messages and questions posted in the live rooms (without those removed by moderators)."),
+            [point_label(point.at, dash.activity.step, tz) for point in points],
+            [
+                Series(_("Chat messages"), [point.chat for point in points]),
+                Series(_("Questions"), [point.questions for point in points]),
+            ],
+        )
+    busy = sorted(dash.sessions, key=lambda row: (-(row.chat + row.questions), row.starts_at))[:TOP]
+    if any(row.chat or row.questions for row in busy):
+        drawn["sessions"] = bar_chart(
+            "plot-sessions",
+            _("Chat and questions per session"),
+            " ".join(
+                (
+                    _("Chat messages and questions of each session."),
+                    top_note(len(busy), len(dash.sessions)),
+                )
+            ),
+            [row.title for row in busy],
+            [
+                Series(_("Chat messages"), [row.chat for row in busy]),
+                Series(_("Questions"), [row.questions for row in busy]),
+            ],
+        )
+    for key, rows, title, description, name in (
+        (
+            "video_views",
+            dash.video_views,
+            _("Video views per exhibitor"),
+            _("Views of each exhibitor's videos (one per viewer and video per hour)."),
+            _("Views"),
+        ),
+        (
+            "leads",
+            dash.leads,
+            _("Leads per exhibitor"),
+            _("Contact requests received by each exhibitor."),
+            _("Leads"),
+        ),
+    ):
+        if rows:
+            shown = rows[:TOP]
+            drawn[key] = bar_chart(
+                f"plot-{key.replace('_', '-')}",
+                title,
+                " ".join((description, top_note(len(shown), len(rows)))),
+                [row.name for row in shown],
+                [Series(name, [row.count for row in shown])],
+            )
+    b2b = dash.b2b
+    drawn["requests"] = bar_chart(
+        "plot-requests",
+        _("B2B meeting requests by state"),
+        _("Meeting requests sent in the period, by their state now."),
+        [_(label) for label in REQUEST_STATE_LABELS.values()],
+        [Series(_("Requests"), [b2b.requests[state] for state in REQUEST_STATE_LABELS])],
+    )
+    drawn["meetings"] = bar_chart(
+        "plot-meetings",
+        _("B2B meetings"),
+        _("Meetings in a slot of the period: scheduled, of which held (the slot has ended), and cancelled."),
+        [_("Scheduled"), _("Held"), _("Still to come"), _("Cancelled")],
+        [Series(_("Meetings"), [b2b.scheduled, b2b.held, b2b.upcoming, b2b.cancelled])],
+    )
+    drawn["participants"] = bar_chart(
+        "plot-participants",
+        _("B2B participants"),
+        _("Active participants with at least one scheduled meeting in the period, and those with none."),
+        [_("With a meeting"), _("With no meeting")],
+        [Series(_("Participants"), [b2b.participants - b2b.without_meeting, b2b.without_meeting])],
+    )
+    return drawn

@@ -1,0 +1,55 @@
+"""Keeps the attendance figures of sessions that have just ended, in the background, so that the first
+organiser to open the dashboard after a session does not pay for its sweep (see attendance.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from emicronora.dashboard.attendance import attendance
+from emicronora.dashboard.period import Period
+
+log = logging.getLogger(__name__)
+
+FIRST_RUN_S = 30.0
+"""After start-up: the worker serves its first requests before it sweeps."""
+INTERVAL_S = 300.0
+"""A session's figures are kept within five minutes of its end (or of a change to its stays)."""
+
+
+async def keep_ended_attendance(sessionmaker: async_sessionmaker[AsyncSession], tz: ZoneInfo) -> None:
+    """One pass: the whole fair's attendance, which keeps the figures of every ended session that has none
+    or stale ones; when everything is kept already it costs one grouped query."""
+    async with sessionmaker() as db:
+        await attendance(db, Period(None, None, tz), datetime.now(UTC))
+
+
+class AttendanceKeeper:
+    """The background pass of each worker. Several workers may run it: storing is an upsert, both right."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], tz: ZoneInfo) -> None:
+        self._sessionmaker = sessionmaker
+        self._tz = tz
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="keep-attendance")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _run(self) -> None:
+        await asyncio.sleep(FIRST_RUN_S)
+        while True:
+            try:
+                await keep_ended_attendance(self._sessionmaker, self._tz)
+            except Exception:
+                # The dashboard computes what is missing itself: a failed pass only costs it time.
+                log.exception("keeping the attendance of ended sessions failed")
+            await asyncio.sleep(INTERVAL_S)

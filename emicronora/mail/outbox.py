@@ -1,0 +1,171 @@
+"""Queuing a message in the caller's transaction, and what the organisers see of the outbox."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from emicronora.mail.compose import ALWAYS_SENT, compose, recipient_locale
+from emicronora.models import EMAIL_KINDS, OUTBOX_STATUSES, OutboxEmail, User
+from emicronora.models.base import utcnow
+from emicronora.settings import Settings
+
+log = logging.getLogger("emicronora.mail")
+MAX_DEDUPE_KEY = 200
+# Rows per INSERT: well under the bound-parameter limits of SQLite and PostgreSQL.
+INSERT_CHUNK = 200
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: str
+    # The iTIP method of a calendar file (PUBLISH), repeated in its MIME type for mail clients.
+    method: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        row = {"filename": self.filename, "content_type": self.content_type, "content": self.content}
+        if self.method:
+            row["method"] = self.method
+        return row
+
+
+def may_send(user: User, kind: str) -> bool:
+    """A disabled account, an address that bounced, or a kind the user turned off gets no mail. A link the
+    user asked for (confirmation, password reset) is sent even to an address that bounced once: otherwise
+    someone who forgot their password could never get back into their account, and these are throttled. So is
+    the notice of a password change: the owner must hear of a change they did not make."""
+    if not user.is_active:
+        return False
+    if kind in ALWAYS_SENT:
+        return True
+    return user.email_bounced_at is None and kind not in (user.email_opt_outs or [])
+
+
+async def taken_keys(db: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """The dedupe keys among `keys` that an earlier message already used."""
+    taken: set[str] = set()
+    for start in range(0, len(keys), INSERT_CHUNK):
+        chunk = [key[:MAX_DEDUPE_KEY] for key in keys[start : start + INSERT_CHUNK]]
+        taken.update(
+            (await db.scalars(select(OutboxEmail.dedupe_key).where(OutboxEmail.dedupe_key.in_(chunk)))).all()
+        )
+    return {key for key in keys if key[:MAX_DEDUPE_KEY] in taken}
+
+
+def prepare_email(
+    user: User,
+    kind: str,
+    context: dict[str, Any],
+    *,
+    settings: Settings,
+    attachments: Sequence[Attachment] = (),
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any] | None:
+    """The outbox row of a message, rendered in the recipient's language; None when the user gets no such
+    mail. Pure (no database), so that a large batch can be rendered in a worker thread."""
+    assert kind in EMAIL_KINDS, kind
+    if not may_send(user, kind):
+        return None
+    locale = recipient_locale(user, settings)
+    composed = compose(kind, locale, {"name": user.name, **context}, settings)
+    now = now or utcnow()
+    return {
+        "user_id": user.id,
+        "to_address": user.email,
+        "kind": kind,
+        "locale": locale,
+        "subject": composed.subject,
+        "body_text": composed.text,
+        "body_html": composed.html,
+        "attachments": [attachment.as_json() for attachment in attachments],
+        "dedupe_key": dedupe_key[:MAX_DEDUPE_KEY] if dedupe_key is not None else None,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": "",
+        "created_at": now,
+    }
+
+
+async def insert_emails(db: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Adds prepared rows to the caller's transaction; returns the ids of those inserted. A row whose dedupe
+    key is already used is left out without an error: two workers checking the same reminder at once do not
+    roll back each other's transaction, one simply wins."""
+    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+    ids: list[int] = []
+    for start in range(0, len(rows), INSERT_CHUNK):
+        statement = (
+            insert(OutboxEmail)
+            .values(list(rows[start : start + INSERT_CHUNK]))
+            .on_conflict_do_nothing(index_elements=[OutboxEmail.dedupe_key])
+            .returning(OutboxEmail.id)
+        )
+        ids += (await db.scalars(statement)).all()
+    return ids
+
+
+async def queue_email(
+    db: AsyncSession,
+    user: User,
+    kind: str,
+    context: dict[str, Any],
+    *,
+    settings: Settings,
+    attachments: Sequence[Attachment] = (),
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+) -> int | None:
+    """Writes the message to the outbox in the caller's transaction, so that it leaves only if what caused
+    it is committed. Returns its id, or None when the user gets no such mail or the key was already used."""
+    if dedupe_key is not None and await taken_keys(db, [dedupe_key]):
+        return None
+    row = prepare_email(
+        user, kind, context, settings=settings, attachments=attachments, dedupe_key=dedupe_key, now=now
+    )
+    if row is None:
+        return None
+    ids = await insert_emails(db, [row])
+    return ids[0] if ids else None
+
+
+@dataclass(frozen=True)
+class OutboxOverview:
+    counts: dict[str, int]
+    problems: list[OutboxEmail]
+
+
+async def overview(db: AsyncSession, limit: int = 200) -> OutboxOverview:
+    """Counts by status, and the newest failed or bounced messages with their error."""
+    rows = await db.execute(select(OutboxEmail.status, func.count()).group_by(OutboxEmail.status))
+    counts = dict.fromkeys(OUTBOX_STATUSES, 0)
+    counts.update({status: count for status, count in rows.all()})
+    problems = await db.scalars(
+        select(OutboxEmail)
+        .where(OutboxEmail.status.in_(("failed", "bounced")))
+        .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
+        .limit(limit)
+    )
+    return OutboxOverview(counts=counts, problems=list(problems.all()))
+
+
+async def retry(db: AsyncSession, email_id: int, now: datetime) -> bool:
+    """Puts a failed message back in the queue, due now, with a fresh count of attempts."""
+    result = await db.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id == email_id, OutboxEmail.status == "failed")
+        .values(status="pending", attempts=0, next_attempt_at=now, last_error="")
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        log.info("outbox message %s queued again by an organiser", email_id)
+    return bool(result.rowcount)

@@ -1,0 +1,109 @@
+"""Finding people: accounts searched by name, e-mail or company, one page at a time, and what an organiser
+sees about one account (company, moderated sessions, open login sessions)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from emicronora.models import Company, LoginSession, Session, SessionModerator, User
+
+PAGE_SIZE = 25
+MAX_SEARCH_LENGTH = 100
+ROLE_FILTERS = ("organiser", "exhibitor", "b2b", "disabled")
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern for the lower-cased text anywhere, with the user's % and _ taken literally."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    text: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    users: list[User]
+    total: int
+    page: int
+    pages: int
+
+
+def _conditions(criteria: PeopleFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if criteria.text:
+        pattern = like_pattern(criteria.text)
+        # lower() LIKE rather than ILIKE: SQLite has no ILIKE and PostgreSQL's LIKE is case-sensitive.
+        company_match = select(Company.id).where(func.lower(Company.name).like(pattern, escape="\\"))
+        conditions.append(
+            or_(
+                func.lower(User.name).like(pattern, escape="\\"),
+                func.lower(User.email).like(pattern, escape="\\"),
+                func.lower(User.company_name).like(pattern, escape="\\"),
+                User.company_id.in_(company_match),
+            )
+        )
+    if criteria.role == "organiser":
+        conditions.append(User.is_organiser.is_(True))
+    elif criteria.role == "exhibitor":
+        conditions.append(User.company_id.in_(select(Company.id).where(Company.is_exhibitor.is_(True))))
+    elif criteria.role == "b2b":
+        conditions.append(User.company_id.in_(select(Company.id).where(Company.b2b_role != "")))
+    elif criteria.role == "disabled":
+        conditions.append(User.is_active.is_(False))
+    return conditions
+
+
+async def search(db: AsyncSession, criteria: PeopleFilter, page: int = 1) -> PeoplePage:
+    """One page of the matching accounts, by name."""
+    conditions = _conditions(criteria)
+    total = await db.scalar(select(func.count()).select_from(User).where(*conditions)) or 0
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    rows = await db.scalars(
+        select(User)
+        .where(*conditions)
+        .order_by(func.lower(User.name), User.id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    return PeoplePage(users=list(rows.unique().all()), total=total, page=page, pages=pages)
+
+
+async def moderated_sessions(db: AsyncSession, user_id: int) -> list[Session]:
+    rows = await db.scalars(
+        select(Session)
+        .join(SessionModerator, SessionModerator.session_id == Session.id)
+        .where(SessionModerator.user_id == user_id)
+        .order_by(Session.starts_at, Session.id)
+    )
+    return list(rows.unique().all())
+
+
+async def open_login_sessions(db: AsyncSession, user_id: int) -> int:
+    return await db.scalar(select(func.count()).where(LoginSession.user_id == user_id)) or 0
+
+
+async def organiser_count(db: AsyncSession) -> int:
+    return (
+        await db.scalar(select(func.count()).where(User.is_organiser.is_(True), User.is_active.is_(True)))
+        or 0
+    )
+
+
+async def companies_awaiting_approval(db: AsyncSession) -> list[tuple[Company, int]]:
+    """Exhibiting companies whose showroom is not yet public, with their number of members."""
+    members = select(func.count()).where(User.company_id == Company.id).correlate(Company).scalar_subquery()
+    rows = await db.execute(
+        select(Company, members)
+        .where(Company.is_exhibitor.is_(True), Company.is_approved.is_(False))
+        .order_by(func.lower(Company.name), Company.id)
+    )
+    return [(company, count) for company, count in rows.all()]

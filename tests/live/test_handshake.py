@@ -1,0 +1,52 @@
+"""The room handshake reads the login session without writing to it, and still enforces its timeouts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+from websockets.exceptions import InvalidStatus
+
+from emicronora.models import LoginSession
+from tests.live.conftest import make_live
+
+
+async def set_last_seen(sessionmaker, minutes_ago: int) -> datetime:
+    when = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+    async with sessionmaker() as db, db.begin():
+        await db.execute(update(LoginSession).values(last_seen_at=when))
+    return when
+
+
+async def last_seen(sessionmaker) -> datetime:
+    async with sessionmaker() as db:
+        return await db.scalar(select(LoginSession.last_seen_at))
+
+
+async def test_joining_a_room_does_not_write_the_login_session(
+    open_room, make_programme, make_user, session_cookie, sessionmaker
+) -> None:
+    programme = await make_programme()
+    await make_live(sessionmaker, programme["welding"].id)
+    cookie = await session_cookie(await make_user("ada@example.org"))
+    when = await set_last_seen(sessionmaker, 5)
+    client = await open_room(programme["welding"].id, cookie)
+    assert (await client.next())["type"] == "welcome"
+    assert await last_seen(sessionmaker) == when
+
+
+async def test_an_organiser_idle_for_31_minutes_cannot_join_a_room(
+    open_room, make_programme, make_user, session_cookie, sessionmaker
+) -> None:
+    programme = await make_programme()
+    await make_live(sessionmaker, programme["welding"].id)
+    cookie = await session_cookie(await make_user("org@example.org", organiser=True))
+    await set_last_seen(sessionmaker, 29)
+    client = await open_room(programme["welding"].id, cookie)
+    assert (await client.next())["type"] == "welcome"
+    await client.close()
+    await set_last_seen(sessionmaker, 31)
+    with pytest.raises(InvalidStatus) as refused:
+        await open_room(programme["welding"].id, cookie)
+    assert refused.value.response.status_code == 403

@@ -1,0 +1,80 @@
+"""Searching people: by name, e-mail or company, whatever the case, with % and _ taken literally, one page of
+25 at a time, and by role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+import httpx
+import pytest
+
+from emicronora.models import Company
+
+ROW = re.compile(r'<tr data-testid="person-row">\s*<td><a href="/organiser/people/\d+">([^<]+)</a>')
+
+
+async def names(client: httpx.AsyncClient, **params: str) -> list[str]:
+    response = await client.get("/organiser/people", params=params)
+    assert response.status_code == 200, response.text
+    return ROW.findall(response.text)
+
+
+@pytest.fixture
+async def people(organiser: httpx.AsyncClient, add_people: Callable[..., Awaitable[list[int]]]) -> None:
+    await add_people(
+        [
+            ("Anne Laser", "anne@femto-st.example", "FEMTO-ST"),
+            ("Chloé Métro", "chloe_metro@example.org", "Mesure & Cie"),
+            ("Dora 100% Precision", "dora@example.org", "Precision"),
+        ]
+    )
+    await add_people(
+        [("Bruno Metro", "bruno@example.org", "")], company=Company(name="Zeiss Industrial", country="DE")
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("laser", ["Anne Laser"]),
+        ("ANNE", ["Anne Laser"]),
+        ("femto-st", ["Anne Laser"]),
+        ("bruno@EXAMPLE", ["Bruno Metro"]),
+        ("zeiss", ["Bruno Metro"]),
+        ("metro", ["Bruno Metro", "Chloé Métro"]),
+        ("mesure &", ["Chloé Métro"]),
+        ("%", ["Dora 100% Precision"]),
+        ("_", ["Chloé Métro"]),
+        ("nobody", []),
+    ],
+)
+async def test_search_people_by_name_email_or_company(
+    organiser: httpx.AsyncClient, people: None, query: str, expected: list[str]
+) -> None:
+    assert await names(organiser, q=query) == expected
+
+
+async def test_search_people_pages_by_25(
+    organiser: httpx.AsyncClient, add_people: Callable[..., Awaitable[list[int]]]
+) -> None:
+    await add_people([(f"Visitor {n:02d}", f"visitor{n:02d}@example.org", "") for n in range(30)])
+    first = await names(organiser, q="visitor")
+    second = await names(organiser, q="visitor", page="2")
+    assert first == [f"Visitor {n:02d}" for n in range(25)]
+    assert second == [f"Visitor {n:02d}" for n in range(25, 30)]
+    page = await organiser.get("/organiser/people", params={"q": "visitor"})
+    assert "Page 1 of 2" in page.text and "30 accounts" in page.text
+    assert (await organiser.get("/organiser/people", params={"q": "visitor", "page": "3"})).status_code == 404
+    assert (await organiser.get("/organiser/people", params={"page": "x"})).status_code == 404
+
+
+async def test_search_people_by_role(organiser: httpx.AsyncClient, people: None) -> None:
+    assert await names(organiser, role="organiser") == ["Olga Organiser"]
+    assert await names(organiser, role="disabled") == []
+    assert (await organiser.get("/organiser/people", params={"role": "admin"})).status_code == 404
+
+
+async def test_search_text_is_bounded(organiser: httpx.AsyncClient, people: None) -> None:
+    # A long query is cut at 100 characters, never an error.
+    assert await names(organiser, q="laser" + " " * 200 + "zzz") == ["Anne Laser"]
