@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,14 +27,21 @@ from emicronora.live.hub import Connection, RoomHub
 from emicronora.live.permissions import RoomError, is_moderator
 from emicronora.live.snapshot import messages_before, room_snapshot
 from emicronora.live.visits import VisitRecorder
-from emicronora.models import Room, Session, User
+from emicronora.models import LoginSession, Room, Session, User
 from emicronora.settings import Settings
-from emicronora.web.context import current_user, require_organiser, sessionmaker_of, settings_of
+from emicronora.web.context import (
+    current_login_session,
+    current_user,
+    require_organiser,
+    sessionmaker_of,
+    settings_of,
+)
 from emicronora.web.forms import read_form
 from emicronora.web.templating import render
 
 POLICY_VIOLATION = 1008
 TRY_AGAIN_LATER = 1013
+LOGIN_CHECK_S = 30.0
 
 
 def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
@@ -135,11 +144,28 @@ async def _write(websocket: WebSocket, connection: Connection, last_sent: int) -
         await websocket.send_text(text)
 
 
+async def _login_still_valid(websocket: WebSocket) -> bool:
+    """The socket outlives the handshake's check: a logout, a password change or a disabled account ends the
+    login session, and the room must stop taking that person's actions too."""
+    login = current_login_session(websocket)
+    if login is None:
+        return False
+    async with sessionmaker_of(websocket)() as db:
+        found = await db.scalar(
+            select(User.is_active)
+            .join(LoginSession, LoginSession.user_id == User.id)
+            .where(LoginSession.id == login.id)
+        )
+    return bool(found)
+
+
 async def _read(websocket: WebSocket, connection: Connection, caller: protocol.Caller, room_id: int) -> None:
     hub: RoomHub = websocket.state.hub
     sessionmaker = sessionmaker_of(websocket)
     posts = protocol.RateLimiter(*protocol.POST_LIMIT)
     others = protocol.RateLimiter(*protocol.OTHER_LIMIT)
+    # Checked again before an action once this old: one read per person per half minute, not per post.
+    checked_at = time.monotonic()
     while not connection.dropped:
         try:
             text = await websocket.receive_text()
@@ -159,6 +185,11 @@ async def _read(websocket: WebSocket, connection: Connection, caller: protocol.C
             handler = protocol.HANDLERS.get(kind)
             if handler is None:
                 raise RoomError("invalid", _("This message could not be read."))
+            if time.monotonic() - checked_at > LOGIN_CHECK_S:
+                if not await _login_still_valid(websocket):
+                    await websocket.close(code=POLICY_VIOLATION)
+                    return
+                checked_at = time.monotonic()
             protocol.check_open(kind, caller, datetime.now(UTC))
             limiter = posts if kind in protocol.POSTS else others
             if not limiter.allow():

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from emicronora.models import LoginSession
+from emicronora.live import routes as live_routes
+from emicronora.models import ChatMessage, LoginSession, User
 from tests.live.conftest import make_live
 
 
@@ -50,3 +51,26 @@ async def test_an_organiser_idle_for_31_minutes_cannot_join_a_room(
     with pytest.raises(InvalidStatus) as refused:
         await open_room(programme["welding"].id, cookie)
     assert refused.value.response.status_code == 403
+
+
+async def test_a_disabled_account_can_no_longer_act_in_a_room_it_had_joined(
+    open_room, make_programme, make_user, session_cookie, sessionmaker, monkeypatch
+) -> None:
+    programme = await make_programme()
+    await make_live(sessionmaker, programme["welding"].id)
+    user = await make_user("eve@example.org")
+    client = await open_room(programme["welding"].id, await session_cookie(user))
+    assert (await client.next())["type"] == "welcome"
+    # Checked before every action for the test, instead of every half minute.
+    monkeypatch.setattr(live_routes, "LOGIN_CHECK_S", -1.0)
+    await client.send(type="chat.post", client_id="before", body="still welcome")
+    await client.wait_for(lambda m: m.get("type") == "ack" and m["client_id"] == "before")
+    async with sessionmaker() as db, db.begin():
+        await db.execute(update(User).where(User.id == user.id).values(is_active=False))
+    await client.send(type="chat.post", client_id="after", body="should not be stored")
+    with pytest.raises(ConnectionClosed) as closed:
+        await client.wait_for(lambda m: m.get("type") == "ack" and m["client_id"] == "after")
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    async with sessionmaker() as db:
+        bodies = (await db.scalars(select(ChatMessage.body))).all()
+    assert bodies == ["still welcome"]
