@@ -51,9 +51,13 @@ TIGHT_TABLES = 0.9
 LNS_BURST_S = 3.0
 """Neighbourhood search between two aimed searches that found nothing, while the incumbent is far off."""
 LINEAR_AIM_S = 3.0
-"""Time box of the first aimed search at each k, the one with linear tables."""
-AIM_BOX_S = 12.0
-"""First time box of an aimed search; each restart at the same k gets half as long again."""
+"""Time box of the first aimed search at k = 0, the one with linear tables."""
+AIM_BOX_S = 20.0
+"""First time box of an aimed search at k >= 1; each restart at the same k, with a fresh seed, gets half as
+long again. Short boxes do not pay: on the published instances whose aims are hard, a search that lands
+mostly needs 10 to 20 s (single runs), so boxes of 10 s with many restarts were seen to land almost never."""
+LNS_SHARE = 0.3
+"""Time of neighbourhood and local search after a fruitless aimed search, as a share of the time it took."""
 
 
 class _Either(threading.Event):
@@ -110,8 +114,10 @@ def minimise_breaks(state: SolveState) -> None:
     floor = state.incumbent.weight
     if sum(len(c) for c in instance.candidates) > FULL_BREAKS_LIMIT:
         _polish(state, state.deadline, state.stop)
+        burst = 0
         while not state.stop.is_set() and state.remaining() > 0.1 and state.incumbent.total_breaks > 0:
-            _lns(state, floor, time.monotonic() + LNS_BURST_S, state.stop)
+            burst += 1
+            _lns(state, floor, time.monotonic() + LNS_BURST_S, state.stop, burst)
             _polish(state, state.deadline, state.stop)
         return
 
@@ -156,14 +162,16 @@ def _prover_thread(phase: _Phase) -> None:
         _aim_loop(phase, lane=1)
 
 
-def _lns(state: SolveState, floor: int, until: float, stop: threading.Event) -> None:
+def _lns(state: SolveState, floor: int, until: float, stop: threading.Event, burst: int = 0) -> None:
+    """Neighbourhood search on breaks until `until`; `burst` numbers the calls, so that a call from an
+    incumbent that the previous one left unchanged does not replay the same neighbourhoods."""
     search = LnsSearch(
         instance=state.instance,
         incumbent=state.incumbent,
         objective="breaks",
         deadline=until,
         stop=stop,
-        seed=state.problem.seed + 1,
+        seed=state.problem.seed + 1 + 7919 * burst,
         weight_floor=floor,
         on_improve=state.report,
         step_limit_s=0.3,
@@ -251,16 +259,19 @@ def _aim_loop(phase: _Phase, *, lane: int) -> None:
     search has to prove that no schedule exists, which is often quick and raises the bound, but not always;
     at the optimum or just above it finds a schedule.) A search whose k goes stale (the bound rose, or
     someone found a schedule with k breaks or fewer) is stopped and the next one aims anew; one that runs out
-    of its time box is retried later with another seed and a box half as long again (run times of such
-    searches are heavy-tailed: a restart often succeeds where a long run does not). `lane` 1 starts with
-    bound + 1 and uses other seeds, for a second thread.
+    of its time box is retried later with another seed and a box half as long again (some seeds do not land
+    within a long box where another does), and every other search starts from the incumbent as a hint.
+    `lane` 1 starts with bound + 1 and uses other seeds, for a second thread; lane 0 gives the neighbourhood
+    and local searches a share of the time between two fruitless aims, so that the schedule returned at the
+    time limit is the best they reach, not the one the aims started from.
 
-    The first search at each k is a short one with the tables as linear constraints: it finds break-free
-    schedules (k = 0, where the span clauses leave little to search) several times faster than the counter
-    encoding, which does better at k >= 1 and at proofs."""
+    The first search at k = 0 is a short one with the tables as linear constraints: it finds break-free
+    schedules (where the span clauses leave little to search) several times faster than the counter encoding,
+    which does better at k >= 1 and at proofs."""
     tries: dict[int, int] = {}
     state = phase.state
     turn = lane
+    bursts = 0
     while not phase.finished():
         offset = turn % 2
         turn += 1
@@ -268,42 +279,42 @@ def _aim_loop(phase: _Phase, *, lane: int) -> None:
         if k is None:
             return
         attempt = tries[k] = tries.get(k, -1) + 1
-        if attempt == 0:
+        started = time.monotonic()
+        if k == 0 and attempt == 0:
             status = _aim(phase, k, offset, lane, LINEAR_AIM_S, counter=False)
         else:
-            status = _aim(
-                phase, k, offset, 2 * attempt + lane, AIM_BOX_S * 1.5 ** (attempt - 1), counter=True
-            )
+            box = AIM_BOX_S * 1.5**attempt
+            hint = (attempt + lane) % 2 == 1
+            status = _aim(phase, k, offset, 2 * attempt + lane, box, counter=True, hint=hint)
         if status is SolveStatus.INFEASIBLE:
             state.raise_breaks_bound(k + 1)
             turn = lane  # the bound rose: aim at it first
-        elif status is SolveStatus.NO_SOLUTION and state.incumbent.total_breaks > k + 2:
-            # the aim may never land: meanwhile keep the fallback schedule improving
-            burst = min(LNS_BURST_S, 0.1 * state.remaining())
-            _lns(state, phase.floor, time.monotonic() + burst, phase.done)
+        elif status is SolveStatus.NO_SOLUTION and lane == 0 and state.incumbent.total_breaks > k + 1:
+            # the aim may never land: keep the fallback schedule improving for a share of the time the aim
+            # took, so that the schedule returned at the time limit is near the bound whatever the luck
+            bursts += 1
+            spent = time.monotonic() - started
+            until = time.monotonic() + min(max(LNS_BURST_S, LNS_SHARE * spent), 0.25 * state.remaining())
+            _lns(state, phase.floor, until, phase.done, bursts)
+            _polish(state, until + 0.5, phase.done)
 
 
-def _aim(phase: _Phase, k: int, offset: int, attempt: int, box_s: float, *, counter: bool) -> SolveStatus:
-    """Look for a schedule with at most k breaks (no hint: the incumbent was seen to lead it astray), with
-    the tables as sequential counters or as linear constraints (`counter`)."""
+def _aim(
+    phase: _Phase, k: int, offset: int, attempt: int, box_s: float, *, counter: bool, hint: bool = False
+) -> SolveStatus:
+    """Look for a schedule with at most k breaks, with the tables as sequential counters or as linear
+    constraints (`counter`). With `hint`, CP-SAT starts from the incumbent: on the hard published instances
+    such searches were seen to land where unhinted ones with the same seeds did not, and to be led astray on
+    other runs, so the aims take it in turns (a diversification, like the seeds)."""
     state = phase.state
     instance = state.instance
-    with phase.aim_lock:
-        if counter not in phase.aim_models:
-            built = build_model(
-                instance,
-                state.incumbent.plan,
-                range(instance.n_meetings),
-                objective="breaks",
-                weight_floor=phase.floor,
-                counter_tables=counter,
-                hint=False,
-            )
-            total = built.model.new_int_var(0, instance.n_participants * instance.n_slots, "breaks")
-            built.model.add(sum(built.break_exprs.values()) == total)
-            built.model.clear_objective()
-            phase.aim_models[counter] = (built, total.index)
-        base, total_index = phase.aim_models[counter]
+    if hint:
+        base, total_index = _aim_model(phase, counter, hint=True)
+    else:
+        with phase.aim_lock:
+            if counter not in phase.aim_models:
+                phase.aim_models[counter] = _aim_model(phase, counter, hint=False)
+            base, total_index = phase.aim_models[counter]
     model = base.model.clone()
     model.add(model.get_int_var_from_proto_index(total_index) <= k)
     solved = solve_model(
@@ -319,3 +330,24 @@ def _aim(phase: _Phase, k: int, offset: int, attempt: int, box_s: float, *, coun
         if state.breaks_proved():
             phase.done.set()
     return solved.status
+
+
+def _aim_model(phase: _Phase, counter: bool, *, hint: bool) -> tuple[BuiltModel, int]:
+    """The full model without objective, and the index of its total-breaks variable."""
+    state = phase.state
+    instance = state.instance
+    with state.incumbent.lock:
+        plan = list(state.incumbent.plan)
+    built = build_model(
+        instance,
+        plan,
+        range(instance.n_meetings),
+        objective="breaks",
+        weight_floor=phase.floor,
+        counter_tables=counter,
+        hint=hint,
+    )
+    total = built.model.new_int_var(0, instance.n_participants * instance.n_slots, "breaks")
+    built.model.add(sum(built.break_exprs.values()) == total)
+    built.model.clear_objective()
+    return built, total.index
