@@ -3,51 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import ColumnElement
-from sqlalchemy.orm import InstrumentedAttribute
 
 from emicronora.forms import Form
 from emicronora.i18n import _
+from emicronora.periods import Period
+
+__all__ = ["Period", "read_period"]
 
 # A longer range would only draw an unreadable plot; the bounds on years keep every instant representable.
 MAX_DAYS = 366
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_PARAM_LENGTH = 20
-
-
-@dataclass(frozen=True)
-class Period:
-    """From the start of `first` to the end of `last` (both included, event time); None leaves a side open."""
-
-    first: date | None
-    last: date | None
-    tz: ZoneInfo
-
-    @property
-    def start(self) -> datetime | None:
-        return datetime.combine(self.first, time(), tzinfo=self.tz) if self.first else None
-
-    @property
-    def end(self) -> datetime | None:
-        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=self.tz) if self.last else None
-
-    @property
-    def is_bounded(self) -> bool:
-        return self.first is not None and self.last is not None
-
-    def where(
-        self, column: InstrumentedAttribute[datetime] | ColumnElement[datetime]
-    ) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = []
-        if self.start is not None:
-            conditions.append(column >= self.start)
-        if self.end is not None:
-            conditions.append(column < self.end)
-        return conditions
 
 
 def _day(form: Form, name: str) -> date | None:

@@ -10,14 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float, Select, case, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from emicronora.dashboard.attendance import peaks, stay_end
-from emicronora.dashboard.period import Period as DashboardPeriod
-from emicronora.exports.period import Period
+from emicronora.dashboard.attendance import stay_end
 from emicronora.models import Day, RoomVisit, Session, Theme
 
 
@@ -105,14 +102,9 @@ def _viewers() -> Any:
     )
 
 
-async def peaks_by_session(db: AsyncSession, period: Period, now: datetime) -> dict[int, int]:
-    """The dashboard's peak (people in the room at once, not sockets), so that the file and the plot agree."""
-    return await peaks(db, DashboardPeriod(period.first, period.last, period.tz), now)
-
-
 def attendance_query(now: datetime) -> Select[Any]:
     """Every session (those nobody watched with zeros), by start time; the peaks come from
-    `peaks_by_session`."""
+    `emicronora.dashboard.attendance.peaks`."""
     viewers, minutes = _viewers(), _minutes(now)
     return (
         select(

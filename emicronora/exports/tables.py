@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from emicronora.exports.attendance import attendance_query, peaks_by_session
+from emicronora.dashboard.attendance import peaks
+from emicronora.exports.attendance import attendance_query
 from emicronora.exports.period import Period
 from emicronora.i18n import lazy
 from emicronora.models import (
@@ -63,12 +64,7 @@ class Export:
         return self._filtered(self.statement(now), period)
 
     def _filtered(self, statement: Select[Any], period: Period) -> Select[Any]:
-        column = self.date_column()
-        if period.since is not None:
-            statement = statement.where(column >= period.since)
-        if period.until is not None:
-            statement = statement.where(column < period.until)
-        return statement
+        return statement.where(*period.where(self.date_column()))
 
     def count(self, period: Period, now: datetime) -> Select[Any]:
         rows = self.query(period, now) if self.counted is None else self._filtered(self.counted(), period)
@@ -186,7 +182,8 @@ ATTENDANCE = Export(
     statement=attendance_query,
     date_column=lambda: Session.starts_at,
     line=_attendance_line,
-    prepare=peaks_by_session,
+    # The dashboard's peak (people in the room at once, not sockets), so that the file and the plot agree.
+    prepare=peaks,
     counted=lambda: select(Session.id),
 )
 
