@@ -126,11 +126,6 @@ async def sweep(
     return {session_id: (int(viewers or 0), int(peak or 0)) for session_id, viewers, peak in rows.all()}
 
 
-async def peaks(db: AsyncSession, period: Period, now: datetime) -> dict[int, int]:
-    """The peak of each session of the period that had a stay (the exports use it too)."""
-    return {session_id: peak for session_id, (_viewers, peak) in (await presence(db, period, now)).items()}
-
-
 @dataclass(frozen=True)
 class Fingerprint:
     """What the figures of a session were computed from: its stays, how many are still open."""
@@ -250,6 +245,16 @@ async def kept_presence(
         swept = await sweep(db, [RoomVisit.session_id.in_(sorted([*running, *stale]))], now)
         await keep(db, swept, stale, read_at)
     return counted | swept
+
+
+async def peaks(db: AsyncSession, period: Period, now: datetime) -> dict[int, int]:
+    """The peak of each session of the period that had a stay (the exports' attendance file), from the kept
+    figures like the dashboard's, so that an export does not sweep every stay again."""
+    rows = (await db.execute(select(Session.id, Session.ends_at).where(*held_sessions(period)))).all()
+    ended = [session_id for session_id, ends_at in rows if ends_at <= now]
+    running = [session_id for session_id, ends_at in rows if ends_at > now]
+    counted = await kept_presence(db, ended, running, now) if rows else {}
+    return {session_id: peak for session_id, (viewers, peak) in counted.items() if viewers}
 
 
 async def attendance(db: AsyncSession, period: Period, now: datetime) -> list[SessionAttendance]:

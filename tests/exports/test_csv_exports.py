@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from emicronora.models import Day, RoomVisit, Session
+from emicronora.models import Day, RoomVisit, Session, SessionAttendanceFigures
 from tests.conftest import PARIS, paris
 from tests.exports.conftest import DAY1, read_csv
 
@@ -405,3 +406,25 @@ async def test_attendance_counts_people_not_tabs_and_a_live_session_until_now(
     assert figures["Pitch laser"] == ["1", "1", "5"]
     assert figures["Soudage laser de boîtiers titane"] == ["3", "3", "105"]
     assert figures["En direct"] == ["2", "1", "17"]
+
+
+async def test_attendance_export_reads_the_peaks_the_dashboard_kept(
+    organiser: httpx.AsyncClient, fair: dict[str, Any], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    welding = fair["welding"]
+    first = await export(organiser, "attendance")
+    async with sessionmaker() as db:
+        kept = await db.get(SessionAttendanceFigures, welding.id)
+    # The first export kept the ended session's figures, as the dashboard does.
+    assert kept is not None and kept.peak == 3
+    # A figure no sweep would give, under the same fingerprint: only reading the kept row shows it.
+    async with sessionmaker() as db, db.begin():
+        await db.execute(
+            update(SessionAttendanceFigures)
+            .where(SessionAttendanceFigures.session_id == welding.id)
+            .values(peak=42)
+        )
+    second = await export(organiser, "attendance")
+    peak_column = first[0].index("peak_live")
+    assert [row[peak_column] for row in first[1:]] == ["3", "1", "0"]
+    assert [row[peak_column] for row in second[1:]] == ["42", "1", "0"]
