@@ -6,18 +6,20 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.i18n import _
-from emicronora.live.events import Audience, StoredEvent, append_event, find_by_client_id
-from emicronora.live.permissions import RoomError, muted_until, require_moderator
+from emicronora.live.events import Audience, StoredEvent, append_event, take_post_turn
+from emicronora.live.permissions import RoomError, require_moderator
 from emicronora.models import ChatMessage, Mute, Poll, PollVote, Question, QuestionVote, Room, User
 
 MAX_TEXT = 2000
 MAX_POLL_QUESTION = 300
 MAX_POLL_OPTION = 120
 MAX_MUTE_MINUTES = 24 * 60
+# A Core statement built once: the unit of work's flush was most of a chat post's time.
+_INSERT_MESSAGE = insert(ChatMessage.__table__).returning(ChatMessage.__table__.c.id)
 
 
 def _text(value: object, max_length: int = MAX_TEXT) -> str:
@@ -83,35 +85,31 @@ def _question_audience(question: Question) -> Audience | None:
 
 async def post_chat(
     db: AsyncSession,
-    room: Room,
+    session_id: int,
     user: User,
     moderator: bool,
     body: object,
     client_id: str | None,
     now: datetime,
-) -> tuple[StoredEvent, bool]:
-    """Returns the event and whether it is new (False: a retry of a post already stored)."""
-    if client_id:
-        existing = await find_by_client_id(db, room.session_id, user.id, client_id)
-        if existing is not None:
-            return existing, False
-    if room.chat_closed and not moderator:
+) -> StoredEvent:
+    """Raises AlreadyStored for a retry of a post already stored."""
+    text = _text(body)
+    turn = await take_post_turn(db, session_id, user.id, client_id, now)
+    if turn.chat_closed and not moderator:
         raise RoomError("chat_closed", _("The chat of this session is closed."))
-    until = await muted_until(db, room.session_id, user.id, now)
-    if until is not None and not moderator:
+    if turn.muted_until is not None and not moderator:
         raise RoomError("muted", _("A moderator has muted you in this room for a while."))
-    message = ChatMessage(session_id=room.session_id, user_id=user.id, body=_text(body), created_at=now)
-    db.add(message)
-    await db.flush()
-    event = await append_event(
+    row = {"session_id": session_id, "user_id": user.id, "body": text, "created_at": now, "is_deleted": False}
+    message = ChatMessage(id=(await db.execute(_INSERT_MESSAGE, row)).scalar_one(), **row)
+    return await append_event(
         db,
-        room.session_id,
+        session_id,
         "chat.message",
         {"message": message_json(message, user)},
         user_id=user.id,
         client_id=client_id,
+        seq=turn.seq,
     )
-    return event, True
 
 
 async def delete_message(db: AsyncSession, room: Room, moderator: bool, message_id: object) -> StoredEvent:
@@ -164,33 +162,32 @@ async def set_moderated(db: AsyncSession, room: Room, moderator: bool, moderated
 
 
 async def ask_question(
-    db: AsyncSession, room: Room, user: User, body: object, client_id: str | None, now: datetime
-) -> tuple[StoredEvent, bool]:
-    if client_id:
-        existing = await find_by_client_id(db, room.session_id, user.id, client_id)
-        if existing is not None:
-            return existing, False
-    if await muted_until(db, room.session_id, user.id, now) is not None:
+    db: AsyncSession, session_id: int, user: User, body: object, client_id: str | None, now: datetime
+) -> StoredEvent:
+    """Raises AlreadyStored for a retry of a question already stored."""
+    text = _text(body)
+    turn = await take_post_turn(db, session_id, user.id, client_id, now)
+    if turn.muted_until is not None:
         raise RoomError("muted", _("A moderator has muted you in this room for a while."))
     question = Question(
-        session_id=room.session_id,
+        session_id=session_id,
         user_id=user.id,
-        body=_text(body),
-        status="pending" if room.moderated else "approved",
+        body=text,
+        status="pending" if turn.moderated else "approved",
         created_at=now,
     )
     db.add(question)
     await db.flush()
-    event = await append_event(
+    return await append_event(
         db,
-        room.session_id,
+        session_id,
         "question.updated",
         {"question": question_json(question, user.name)},
         user_id=user.id,
         client_id=client_id,
         audience=_question_audience(question),
+        seq=turn.seq,
     )
-    return event, True
 
 
 async def _question_in_room(db: AsyncSession, room: Room, question_id: object) -> Question:

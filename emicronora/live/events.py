@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Update, bindparam, insert, null, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.models import Room, RoomEvent
+from emicronora.models import Mute, Room, RoomEvent
 
 # How many missed events a reconnecting client may replay; beyond that it gets a fresh snapshot instead.
 MAX_REPLAY = 2000
@@ -100,6 +101,72 @@ async def ensure_room(db: AsyncSession, session_id: int) -> Room:
     return await db.get_one(Room, session_id)
 
 
+class AlreadyStored(Exception):
+    """A post retried with the same client_id: the transaction is rolled back and the stored event
+    acknowledged again."""
+
+    def __init__(self, event: StoredEvent) -> None:
+        super().__init__(event.seq)
+        self.event = event
+
+
+@dataclass(frozen=True)
+class PostTurn:
+    """The number a new post takes, read with what decides whether it may be posted."""
+
+    seq: int
+    chat_closed: bool
+    moderated: bool
+    muted_until: datetime | None
+
+
+def _post_turn_statement(with_client_id: bool) -> Update:
+    rooms, events, mutes = Room.__table__.c, RoomEvent.__table__.c, Mute.__table__.c
+    mute = (
+        select(mutes.until)
+        .where(mutes.session_id == bindparam("room"), mutes.user_id == bindparam("user"))
+        .scalar_subquery()
+    )
+    retried = (
+        select(events.seq)
+        .where(
+            events.session_id == bindparam("room"),
+            events.user_id == bindparam("user"),
+            events.client_id == bindparam("client_id"),
+        )
+        .scalar_subquery()
+        if with_client_id
+        else null()
+    )
+    return (
+        update(Room.__table__)
+        .where(rooms.session_id == bindparam("room"))
+        .values(last_seq=rooms.last_seq + 1)
+        .returning(rooms.last_seq, rooms.chat_closed, rooms.moderated, mute, retried)
+    )
+
+
+# Built once: building and caching a statement per post cost as much as running it.
+_POST_TURN = {True: _post_turn_statement(True), False: _post_turn_statement(False)}
+_INSERT_EVENT = insert(RoomEvent.__table__)
+
+
+async def take_post_turn(
+    db: AsyncSession, session_id: int, user_id: int, client_id: str | None, now: datetime
+) -> PostTurn:
+    """One statement instead of four (room, retry, mute, number), so that a post costs few round trips: its
+    latency is what every person in a full room waits for. Taking the number first also takes the room's row
+    lock first; a refused post rolls back, and the number with it. Raises AlreadyStored for a retry."""
+    parameters = {"room": session_id, "user": user_id, "client_id": client_id}
+    row = (await db.execute(_POST_TURN[client_id is not None], parameters)).one()
+    seq, chat_closed, moderated, muted_until, retried_seq = row
+    if retried_seq is not None:
+        raise AlreadyStored(await event_at(db, session_id, retried_seq))
+    if muted_until is not None and muted_until <= now:
+        muted_until = None
+    return PostTurn(seq, bool(chat_closed), bool(moderated), muted_until)
+
+
 async def append_event(
     db: AsyncSession,
     session_id: int,
@@ -109,40 +176,37 @@ async def append_event(
     user_id: int | None = None,
     client_id: str | None = None,
     audience: Audience | None = None,
+    seq: int | None = None,
 ) -> StoredEvent:
-    """Numbers and stores one event inside the caller's transaction (published only after it commits)."""
-    seq = (
-        await db.execute(
-            update(Room)
-            .where(Room.session_id == session_id)
-            .values(last_seq=Room.last_seq + 1)
-            .returning(Room.last_seq)
-        )
-    ).scalar_one()
+    """Numbers and stores one event inside the caller's transaction (published only after it commits).
+    `seq` is the number the caller took already (take_post_turn)."""
+    if seq is None:
+        seq = (
+            await db.execute(
+                update(Room)
+                .where(Room.session_id == session_id)
+                .values(last_seq=Room.last_seq + 1)
+                .returning(Room.last_seq)
+            )
+        ).scalar_one()
     stored_payload = {**payload, "_audience": audience.to_json()} if audience else payload
-    db.add(
-        RoomEvent(
-            session_id=session_id,
-            seq=seq,
-            kind=kind,
-            payload=stored_payload,
-            user_id=user_id,
-            client_id=client_id,
-        )
-    )
-    await db.flush()
+    row = {
+        "session_id": session_id,
+        "seq": seq,
+        "kind": kind,
+        "payload": stored_payload,
+        "user_id": user_id,
+        "client_id": client_id,
+    }
+    await db.execute(_INSERT_EVENT, row)
     return StoredEvent.build(session_id, seq, kind, payload, audience, client_id)
 
 
-async def find_by_client_id(
-    db: AsyncSession, session_id: int, user_id: int, client_id: str
-) -> StoredEvent | None:
-    row = await db.scalar(
-        select(RoomEvent).where(
-            RoomEvent.session_id == session_id, RoomEvent.user_id == user_id, RoomEvent.client_id == client_id
-        )
-    )
-    return StoredEvent.from_row(row) if row else None
+async def event_at(db: AsyncSession, session_id: int, seq: int) -> StoredEvent:
+    row = await db.scalar(select(RoomEvent).where(RoomEvent.session_id == session_id, RoomEvent.seq == seq))
+    if row is None:
+        raise LookupError(seq)
+    return StoredEvent.from_row(row)
 
 
 async def events_after(

@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import types
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Coroutine, Generator, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -28,25 +30,59 @@ FAN_OUT_SLICE = 100
 
 
 Outgoing = tuple[int | None, str] | None
+SendText = Callable[[str], Coroutine[Any, Any, None]]
+
+
+@types.coroutine
+def _resume(coroutine: Coroutine[Any, Any, None], awaited: Any) -> Generator[Any, Any, None]:
+    """Goes on with a coroutine that was started by hand and stopped at its first wait, as `await` would."""
+    while True:
+        try:
+            sent = yield awaited
+        except GeneratorExit:
+            coroutine.close()
+            raise
+        except BaseException as error:  # handed to the coroutine, as `await` does
+            try:
+                awaited = coroutine.throw(error)
+            except StopIteration:
+                return
+        else:
+            try:
+                awaited = coroutine.send(sent)
+            except StopIteration:
+                return
 
 
 @dataclass(eq=False)
 class Connection:
     """One WebSocket. Its outgoing queue is bounded: a client that stops reading is dropped, not awaited.
 
-    A deque and one future rather than an asyncio.Queue: every event is offered to every connection of the
-    room, and the Queue's bookkeeping (unfinished tasks, putters, its loop check) was a fifth of a crowded
-    worker's time."""
+    While its queue is empty and its writer idle, an event is written to the socket at once, from the
+    fan-out: waking a writer task per connection for every event was a third of a crowded room's delivery
+    time. A send that would wait (the socket's buffer is full: a slow reader) is handed to the writer task,
+    and the events behind it queue up, so the fan-out never waits for anyone."""
 
     user_id: int
     is_moderator: bool
     queue_size: int = 256
     dropped: bool = False
-    _items: deque[Outgoing] = field(init=False, default_factory=deque)
+    # The highest event number written, so that an event offered twice (snapshot race, resume) goes once.
+    last_sent: int = 0
+    _items: deque[Outgoing | _Stalled] = field(init=False, default_factory=deque)
     _waiter: asyncio.Future[None] | None = field(init=False, default=None)
+    _send_text: SendText | None = field(init=False, default=None)
+    _writing: bool = field(init=False, default=False)
 
     def offer(self, seq: int | None, text: str) -> None:
         if self.dropped:
+            return
+        if self._send_text is not None and not self._items and not self._writing:
+            if seq is not None:
+                if seq <= self.last_sent:
+                    return
+                self.last_sent = seq
+            self._send_now(self._send_text, text)
             return
         if len(self._items) >= self.queue_size:
             self.dropped = True
@@ -55,10 +91,27 @@ class Connection:
             self._items.append(None)
         else:
             self._items.append((seq, text))
+        self._wake()
+
+    def _wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
-    async def next(self) -> Outgoing:
+    def _send_now(self, send_text: SendText, text: str) -> None:
+        sending = send_text(text)
+        try:
+            awaited = sending.send(None)
+        except StopIteration:
+            return
+        except Exception:  # the socket is gone: the reader sees the disconnect
+            self.dropped = True
+            self._items.append(None)
+            self._wake()
+            return
+        self._items.append(_Stalled(sending, awaited))
+        self._wake()
+
+    async def next(self) -> Outgoing | _Stalled:
         """What the writer sends next, in order; None means close the socket."""
         while not self._items:
             self._waiter = asyncio.get_running_loop().create_future()
@@ -68,12 +121,43 @@ class Connection:
                 self._waiter = None
         return self._items.popleft()
 
-    def pending(self) -> list[Outgoing]:
+    async def write(self, send_text: SendText, last_sent: int) -> None:
+        """The writer task, once the welcome is sent; returns when the socket is to be closed."""
+        self.last_sent = max(self.last_sent, last_sent)
+        # What was offered before the welcome went out goes first, in order.
+        self._send_text = send_text
+        while True:
+            item = await self.next()
+            if item is None:
+                return
+            self._writing = True
+            try:
+                if isinstance(item, _Stalled):
+                    await _resume(item.sending, item.awaited)
+                    continue
+                seq, text = item
+                if seq is not None:
+                    if seq <= self.last_sent:
+                        continue
+                    self.last_sent = seq
+                await send_text(text)
+            finally:
+                self._writing = False
+
+    def pending(self) -> list[Outgoing | _Stalled]:
         return list(self._items)
 
     def offer_event(self, event: StoredEvent) -> None:
         if event.audience is None or event.audience.allows(self.user_id, self.is_moderator):
             self.offer(event.seq, event.wire)
+
+
+@dataclass(frozen=True)
+class _Stalled:
+    """A send that started in the fan-out and waits for the socket's buffer to drain."""
+
+    sending: Coroutine[Any, Any, None]
+    awaited: Any
 
 
 class RoomHub:
@@ -135,7 +219,10 @@ class RoomHub:
         return len({c.user_id for c in self.rooms.get(room_id, ())})
 
     async def publish(self, events: Iterable[StoredEvent]) -> None:
-        """Call after the transaction that stored the events has committed."""
+        """Call after the transaction that stored the events has committed. Local clients first: a broadcast
+        that is slow or away never holds up this worker's room. (Publishing during the local fan-out was
+        measured: with the load generator on the same two cores, two workers fanning out at once starved it,
+        and p99 got worse; benchmarks/live_rooms.py, scenario B.)"""
         for event in events:
             await self._deliver(event)
             await self.broadcast.publish(event.for_broadcast())

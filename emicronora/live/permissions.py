@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.i18n import _
-from emicronora.models import Mute, SessionModerator, User
+from emicronora.models import SessionModerator, User
 
 
 class RoomError(Exception):
@@ -34,8 +32,3 @@ async def is_moderator(db: AsyncSession, user: User, session_id: int) -> bool:
 def require_moderator(moderator: bool) -> None:
     if not moderator:
         raise RoomError("forbidden", _("Only the moderators of this session can do this."))
-
-
-async def muted_until(db: AsyncSession, session_id: int, user_id: int, now: datetime) -> datetime | None:
-    until = await db.scalar(select(Mute.until).where(Mute.session_id == session_id, Mute.user_id == user_id))
-    return until if until is not None and until > now else None

@@ -22,7 +22,7 @@ from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.live import protocol
 from emicronora.live.announcements import announce, live_session_ids, recent_announcements
-from emicronora.live.events import MAX_REPLAY, ensure_room, events_after, last_seq
+from emicronora.live.events import MAX_REPLAY, AlreadyStored, ensure_room, events_after, last_seq
 from emicronora.live.hub import Connection, RoomHub
 from emicronora.live.permissions import RoomError, is_moderator
 from emicronora.live.snapshot import messages_before, room_snapshot
@@ -130,18 +130,9 @@ async def _send_start(
 
 
 async def _write(websocket: WebSocket, connection: Connection, last_sent: int) -> None:
-    """The only task that sends once the room is live: events in order, each once."""
-    while True:
-        item = await connection.next()
-        if item is None:
-            await websocket.close(code=TRY_AGAIN_LATER)
-            return
-        seq, text = item
-        if seq is not None:
-            if seq <= last_sent:
-                continue
-            last_sent = seq
-        await websocket.send_text(text)
+    """Sends what the fan-out could not send at once, in order, each once; closes a dropped socket."""
+    await connection.write(websocket.send_text, last_sent)
+    await websocket.close(code=TRY_AGAIN_LATER)
 
 
 async def _login_still_valid(websocket: WebSocket) -> bool:
@@ -211,8 +202,9 @@ async def _run(
     for attempt in range(2):
         try:
             async with hub.writing(), hub.sessionmaker() as db, db.begin():
-                room = await db.get_one(Room, room_id)
-                return await handler(db, room, caller, data, datetime.now(UTC))
+                return await handler(db, room_id, caller, data, datetime.now(UTC))
+        except AlreadyStored as retry:
+            return protocol.Outcome([retry.event], new=False)
         except IntegrityError:
             if attempt == 1:
                 raise RoomError("conflict", _("This was already done.")) from None

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from websockets.exceptions import InvalidStatus
 
 from emicronora.live.hub import Connection
-from emicronora.models import ChatMessage, RoomEvent, Session, SessionModerator
+from emicronora.models import ChatMessage, Mute, Question, RoomEvent, Session, SessionModerator
 from tests.live.conftest import event_of, make_live
 
 
@@ -136,6 +136,36 @@ async def test_oversize_and_flood_messages_get_errors_not_silence(open_room, roo
     assert codes == ["ack"] * 4 + ["rate_limited"] * 4
     limited = next(m for m in ada.seen if m.get("code") == "rate_limited")
     assert limited["message"] == "Vous envoyez des messages trop vite. Attendez quelques secondes."
+
+
+async def test_a_retried_question_is_stored_once_and_a_retry_takes_no_number(
+    open_room, room, sessionmaker
+) -> None:
+    ada = await joined(open_room, room["id"], room["ada_cookie"])
+    await ada.send(type="question.ask", client_id="q-1", body="Quelle précision ?")
+    first = await ada.wait_for(lambda m: m.get("type") == "ack")
+    await ada.send(type="question.ask", client_id="q-1", body="Quelle précision ?")
+    again = await ada.wait_for(lambda m: m.get("type") == "ack")
+    assert again["seq"] == first["seq"]
+    # Another person may pick the same client_id: it is only unique per person.
+    bob = await joined(open_room, room["id"], room["bob_cookie"])
+    await bob.send(type="chat.post", client_id="q-1", body="Bonjour")
+    assert (await bob.wait_for(lambda m: m.get("type") == "ack"))["seq"] == first["seq"] + 1
+    async with sessionmaker() as db:
+        assert await db.scalar(select(func.count()).select_from(Question)) == 1
+        assert await db.scalar(select(func.count()).select_from(RoomEvent)) == 2
+
+
+async def test_a_mute_that_has_run_out_no_longer_stops_posts(open_room, room, sessionmaker) -> None:
+    async with sessionmaker() as db, db.begin():
+        db.add(
+            Mute(
+                session_id=room["id"], user_id=room["ada"].id, until=datetime.now(UTC) - timedelta(minutes=1)
+            )
+        )
+    ada = await joined(open_room, room["id"], room["ada_cookie"])
+    await ada.send(type="chat.post", client_id="after", body="Je peux parler")
+    assert (await ada.wait_for(event_of("chat.message")))["event"]["message"]["body"] == "Je peux parler"
 
 
 async def test_a_muted_user_cannot_post_and_is_told_so(open_room, room) -> None:
