@@ -43,7 +43,7 @@ def message_json(message: ChatMessage, author: User) -> dict[str, Any]:
         "author": author.name,
         "author_id": author.id,
         "body": message.body,
-        "at": message.created_at.isoformat(),
+        "at": message.created_at.isoformat(timespec="seconds"),
     }
 
 
@@ -55,7 +55,7 @@ def question_json(question: Question, author_name: str) -> dict[str, Any]:
         "body": question.body,
         "status": question.status,
         "votes": question.votes,
-        "at": question.created_at.isoformat(),
+        "at": question.created_at.isoformat(timespec="seconds"),
     }
 
 

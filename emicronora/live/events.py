@@ -64,9 +64,9 @@ class StoredEvent:
         message = {"type": "event", "room": session_id, "seq": seq, "event": {"type": kind, **payload}}
         if client_id:
             message["client_id"] = client_id
-        return cls(
-            session_id, seq, kind, payload, audience, client_id, json.dumps(message, ensure_ascii=False)
-        )
+        # Compact: every byte is compressed and written once per person in the room.
+        wire = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+        return cls(session_id, seq, kind, payload, audience, client_id, wire)
 
     def for_broadcast(self) -> str:
         """What travels between workers: the wire message plus who may see it."""

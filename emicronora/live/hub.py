@@ -124,25 +124,28 @@ class Connection:
     async def write(self, send_text: SendText, last_sent: int) -> None:
         """The writer task, once the welcome is sent; returns when the socket is to be closed."""
         self.last_sent = max(self.last_sent, last_sent)
-        # What was offered before the welcome went out goes first, in order.
+        # From here the fan-out may send by itself, once what was offered before the welcome has gone out.
         self._send_text = send_text
-        while True:
-            item = await self.next()
-            if item is None:
-                return
-            self._writing = True
-            try:
-                if isinstance(item, _Stalled):
-                    await _resume(item.sending, item.awaited)
-                    continue
-                seq, text = item
-                if seq is not None:
-                    if seq <= self.last_sent:
+        try:
+            while True:
+                item = await self.next()
+                if item is None:
+                    return
+                self._writing = True
+                try:
+                    if isinstance(item, _Stalled):
+                        await _resume(item.sending, item.awaited)
                         continue
-                    self.last_sent = seq
-                await send_text(text)
-            finally:
-                self._writing = False
+                    seq, text = item
+                    if seq is not None:
+                        if seq <= self.last_sent:
+                            continue
+                        self.last_sent = seq
+                    await send_text(text)
+                finally:
+                    self._writing = False
+        finally:
+            self._send_text = None
 
     def pending(self) -> list[Outgoing | _Stalled]:
         return list(self._items)

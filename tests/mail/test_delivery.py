@@ -197,10 +197,11 @@ async def test_a_slow_batch_starts_no_message_after_half_its_lease(
 ) -> None:
     """Another worker takes a claimed message for abandoned once its lease runs out and sends it again:
     a batch held up by a slow server leaves the messages it has not started to the next round instead."""
-    monkeypatch.setattr(delivery, "LEASE", timedelta(seconds=2))
+    monkeypatch.setattr(delivery, "LEASE", timedelta(seconds=4))
     monkeypatch.setattr(delivery, "TIMEOUTS_PER_MESSAGE", 0.5)
-    quick = replace(settings, smtp_url=f"smtp://127.0.0.1:{smtp_server.port}?timeout=1.6")
-    assert delivery.lease_for(quick) == timedelta(seconds=2)
+    # The held message must still beat its own 3.2 s timeout: 0.8 s of room for a busy machine.
+    quick = replace(settings, smtp_url=f"smtp://127.0.0.1:{smtp_server.port}?timeout=3.2")
+    assert delivery.lease_for(quick) == timedelta(seconds=4)
     users = [await make_user(f"p{i}@example.org", name=f"P{i}") for i in range(3)]
     for user in users:
         await queue_reminder(sessionmaker, quick, user.id)
@@ -208,7 +209,7 @@ async def test_a_slow_batch_starts_no_message_after_half_its_lease(
     smtp_server.go_on.clear()
     sending = asyncio.create_task(deliver_due(sessionmaker, quick, now))
     await asyncio.to_thread(smtp_server.in_data.wait, 5)
-    await asyncio.sleep(1.2)  # past half of the 2 s lease
+    await asyncio.sleep(2.4)  # past half of the 4 s lease
     smtp_server.go_on.set()
     report = await sending
 
