@@ -22,7 +22,6 @@ from emicronora.web.context import sessionmaker_of, settings_of
 # One limit, declared in the document the clients read.
 MAX_PARAMETER_LENGTH = openapi.MAX_PARAMETER_LENGTH
 # Ids beyond a PostgreSQL integer make the driver fail; nothing can exist there, so they are simply absent.
-MAX_ID = 2**31 - 1
 SESSION_STATUSES = tuple(domain.STATUS_LABELS)
 # date.fromisoformat also takes 20200922 and week dates; the API promises exactly YYYY-MM-DD.
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -111,7 +110,7 @@ async def sessions(request: Request) -> Response:
 async def session_detail(request: Request) -> Response:
     session_id: int = request.path_params["session_id"]
     async with sessionmaker_of(request)() as db:
-        session = await queries.get_session(db, session_id) if session_id <= MAX_ID else None
+        session = await queries.get_session(db, session_id)
     if session is None:
         raise HTTPException(status_code=404, detail=_("No session has this id."))
     return _json(serialise.session(session, datetime.now(UTC), settings_of(request)))
@@ -132,7 +131,7 @@ async def speakers(request: Request) -> Response:
 async def speaker_detail(request: Request) -> Response:
     speaker_id: int = request.path_params["speaker_id"]
     async with sessionmaker_of(request)() as db:
-        speaker = await queries.get_speaker(db, speaker_id) if speaker_id <= MAX_ID else None
+        speaker = await queries.get_speaker(db, speaker_id)
         if speaker is None:
             raise HTTPException(status_code=404, detail=_("No speaker has this id."))
         their_sessions = await queries.sessions_of_speaker(db, speaker_id)

@@ -120,17 +120,19 @@ def _conditions(criteria: AuditFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-async def audit_page(db: AsyncSession, criteria: AuditFilter, page: int = 1) -> AuditPage:
+async def audit_page(
+    db: AsyncSession, criteria: AuditFilter, page: int = 1, page_size: int = PAGE_SIZE
+) -> AuditPage:
     """One page of the matching entries, newest first."""
     conditions = _conditions(criteria)
     total = await db.scalar(select(func.count()).select_from(AuditEntry).where(*conditions)) or 0
-    pages = max(1, math.ceil(total / PAGE_SIZE))
+    pages = max(1, math.ceil(total / page_size))
     rows = await db.scalars(
         select(AuditEntry)
         .where(*conditions)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
     )
     return AuditPage(entries=list(rows.all()), total=total, page=page, pages=pages)
 

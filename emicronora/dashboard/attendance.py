@@ -22,6 +22,7 @@ closed after the end by the live rooms' batched recorder, changes it, and so doe
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -232,6 +233,15 @@ async def keep(
         log.warning("attendance figures of sessions %s not kept", sorted(fingerprints), exc_info=True)
 
 
+def by_end(sessions: Iterable[tuple[int, datetime]], now: datetime) -> tuple[list[int], list[int]]:
+    """The ids of these (id, end) sessions: those ended by now, and those still running."""
+    ended: list[int] = []
+    running: list[int] = []
+    for session_id, ends_at in sessions:
+        (ended if ends_at <= now else running).append(session_id)
+    return ended, running
+
+
 async def kept_presence(
     db: AsyncSession, ended: list[int], running: list[int], now: datetime
 ) -> dict[int, tuple[int, int]]:
@@ -251,9 +261,7 @@ async def peaks(db: AsyncSession, period: Period, now: datetime) -> dict[int, in
     """The peak of each session of the period that had a stay (the exports' attendance file), from the kept
     figures like the dashboard's, so that an export does not sweep every stay again."""
     rows = (await db.execute(select(Session.id, Session.ends_at).where(*held_sessions(period)))).all()
-    ended = [session_id for session_id, ends_at in rows if ends_at <= now]
-    running = [session_id for session_id, ends_at in rows if ends_at > now]
-    counted = await kept_presence(db, ended, running, now) if rows else {}
+    counted = await kept_presence(db, *by_end(rows, now), now)
     return {session_id: peak for session_id, (viewers, peak) in counted.items() if viewers}
 
 
@@ -265,9 +273,7 @@ async def attendance(db: AsyncSession, period: Period, now: datetime) -> list[Se
         .order_by(Session.starts_at, Session.position, Session.id)
     )
     found = rows.all()
-    ended = [session_id for session_id, _title, _starts, ends_at in found if ends_at <= now]
-    running = [session_id for session_id, _title, _starts, ends_at in found if ends_at > now]
-    counted = await kept_presence(db, ended, running, now)
+    counted = await kept_presence(db, *by_end(((row.id, row.ends_at) for row in found), now), now)
     return [
         SessionAttendance(session_id, title, starts_at, *counted.get(session_id, (0, 0)))
         for session_id, title, starts_at, _ends in found

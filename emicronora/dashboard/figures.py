@@ -13,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from emicronora.dashboard.attendance import SessionAttendance, attendance, held_sessions
 from emicronora.dashboard.buckets import (
+    BUCKET_FORMAT,
     Step,
     bucket_start,
     choose_step,
@@ -148,13 +149,12 @@ async def activity(db: AsyncSession, period: Period) -> Activity:
     """Chat messages and questions per hour (a period of a few days) or per day."""
     chat = await hourly_counts(db, ChatMessage.created_at, period, CHAT_SHOWN)
     questions = await hourly_counts(db, Question.created_at, period, QUESTION_SHOWN)
-    step = choose_step(period, chat.keys() | questions.keys())
+    buckets = chat.keys() | questions.keys()
     tz = period.tz
-    if step == "hour":
-        hours = hour_range(period, (bucket_start(b) for b in chat.keys() | questions.keys()))
+    if choose_step(period, buckets) == "hour":
         points = []
-        for hour in hours:
-            bucket = hour.strftime("%Y-%m-%d %H")
+        for hour in hour_range(period, map(bucket_start, buckets)):
+            bucket = hour.strftime(BUCKET_FORMAT)
             points.append(ActivityPoint(hour.astimezone(tz), chat.get(bucket, 0), questions.get(bucket, 0)))
         return Activity("hour", points)
     chat_days = per_local_day(chat.items(), tz)

@@ -86,6 +86,13 @@ def top_note(shown: int, total: int) -> str:
     return ""
 
 
+def top_bars(
+    chart_id: str, title: str, description: str, total: int, labels: list[str], series: list[Series]
+) -> Markup:
+    """A bar chart of the largest rows (`labels`) of `total`, saying so when some are left out."""
+    return bar_chart(chart_id, title, " ".join((description, top_note(len(labels), total))), labels, series)
+
+
 def plots(dash: Dashboard, tz: ZoneInfo) -> dict[str, Markup | None]:
     """One plot per figure, or None where the period has nothing to draw."""
     drawn: dict[str, Markup | None] = dict.fromkeys(
@@ -101,15 +108,11 @@ def plots(dash: Dashboard, tz: ZoneInfo) -> dict[str, Markup | None]:
         )
     watched = sorted(dash.attendance, key=lambda row: (-row.unique_viewers, -row.peak, row.starts_at))[:TOP]
     if any(row.unique_viewers for row in watched):
-        drawn["attendance"] = bar_chart(
+        drawn["attendance"] = top_bars(
             "plot-attendance",
             _("Attendance per session"),
-            " ".join(
-                (
-                    _("Unique viewers and peak number of people in the room at once, for each session."),
-                    top_note(len(watched), len(dash.attendance)),
-                )
-            ),
+            _("Unique viewers and peak number of people in the room at once, for each session."),
+            len(dash.attendance),
             [row.title for row in watched],
             [
                 Series(_("Unique viewers"), [row.unique_viewers for row in watched]),
@@ -131,15 +134,11 @@ def plots(dash: Dashboard, tz: ZoneInfo) -> dict[str, Markup | None]:
         )
     busy = sorted(dash.sessions, key=lambda row: (-(row.chat + row.questions), row.starts_at))[:TOP]
     if any(row.chat or row.questions for row in busy):
-        drawn["sessions"] = bar_chart(
+        drawn["sessions"] = top_bars(
             "plot-sessions",
             _("Chat and questions per session"),
-            " ".join(
-                (
-                    _("Chat messages and questions of each session."),
-                    top_note(len(busy), len(dash.sessions)),
-                )
-            ),
+            _("Chat messages and questions of each session."),
+            len(dash.sessions),
             [row.title for row in busy],
             [
                 Series(_("Chat messages"), [row.chat for row in busy]),
@@ -164,10 +163,11 @@ def plots(dash: Dashboard, tz: ZoneInfo) -> dict[str, Markup | None]:
     ):
         if rows:
             shown = rows[:TOP]
-            drawn[key] = bar_chart(
+            drawn[key] = top_bars(
                 f"plot-{key.replace('_', '-')}",
                 title,
-                " ".join((description, top_note(len(shown), len(rows)))),
+                description,
+                len(rows),
                 [row.name for row in shown],
                 [Series(name, [row.count for row in shown])],
             )

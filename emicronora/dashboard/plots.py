@@ -64,7 +64,7 @@ def _svg(chart_id: str, title: str, description: str, height: int) -> ET.Element
 def _legend(svg: ET.Element, series: Sequence[Series], y: int) -> None:
     if len(series) < 2:
         return
-    x = LABEL_WIDTH if len(series) else 0
+    x = LABEL_WIDTH
     for index, one in enumerate(series):
         group = ET.SubElement(svg, "g", {"class": f"legend series-{index}"})
         ET.SubElement(group, "rect", {"x": str(x), "y": str(y), "width": "12", "height": "12"})

@@ -8,10 +8,12 @@ import logging
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from emicronora.dashboard.attendance import attendance
+from emicronora.dashboard.attendance import held_sessions, kept_presence
 from emicronora.dashboard.period import Period
+from emicronora.models import Session
 
 log = logging.getLogger(__name__)
 
@@ -22,10 +24,14 @@ INTERVAL_S = 300.0
 
 
 async def keep_ended_attendance(sessionmaker: async_sessionmaker[AsyncSession], tz: ZoneInfo) -> None:
-    """One pass: the whole fair's attendance, which keeps the figures of every ended session that has none
-    or stale ones; when everything is kept already it costs one grouped query."""
+    """One pass: keeps the figures of every ended session that has none or stale ones, leaving the running
+    ones (never kept) to the dashboard; when everything is kept already it costs one grouped query."""
+    now = datetime.now(UTC)
     async with sessionmaker() as db:
-        await attendance(db, Period(None, None, tz), datetime.now(UTC))
+        ended = await db.scalars(
+            select(Session.id).where(*held_sessions(Period(None, None, tz)), Session.ends_at <= now)
+        )
+        await kept_presence(db, list(ended), [], now)
 
 
 class AttendanceKeeper:

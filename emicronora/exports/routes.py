@@ -19,6 +19,7 @@ from emicronora.exports.tables import EXPORTS, Context, Export
 from emicronora.forms import Form
 from emicronora.i18n import _, current_locale
 from emicronora.models import Day, ExportJob, User
+from emicronora.periods import query_form
 from emicronora.programme import queries as programme
 from emicronora.web.context import require_organiser, sessionmaker_of, settings_of
 from emicronora.web.forms import read_form
@@ -32,10 +33,6 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _query_form(request: Request) -> Form:
-    return Form(values={key: request.query_params.get(key, "")[:20] for key in ("from", "to")})
 
 
 async def _page(
@@ -72,7 +69,7 @@ async def _page(
 
 async def exports_page(request: Request) -> Response:
     user = require_organiser(request)
-    form = _query_form(request)
+    form = query_form(request.query_params)
     period = read_period(form, settings_of(request).tz)
     return await _page(request, user, form, period, status=200 if form.ok else 400)
 
@@ -97,7 +94,7 @@ async def download_csv(request: Request) -> Response:
     user = require_organiser(request)
     export = _export_of(request.path_params["kind"])
     settings = settings_of(request)
-    form = _query_form(request)
+    form = query_form(request.query_params)
     period = read_period(form, settings.tz)
     if not form.ok:
         return await _page(request, user, form, period, status=400)

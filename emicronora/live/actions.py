@@ -13,6 +13,7 @@ from emicronora.i18n import _
 from emicronora.live.events import Audience, StoredEvent, append_event, take_post_turn
 from emicronora.live.permissions import RoomError, require_moderator
 from emicronora.models import ChatMessage, Mute, Poll, PollVote, Question, QuestionVote, Room, User
+from emicronora.models.base import MAX_ROW_ID
 
 MAX_TEXT = 2000
 MAX_POLL_QUESTION = 300
@@ -32,7 +33,7 @@ def _text(value: object, max_length: int = MAX_TEXT) -> str:
 
 
 def _id(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ROW_ID:
         raise RoomError("invalid", _("This item does not exist."))
     return value
 

@@ -67,7 +67,7 @@ class Connection:
     is_moderator: bool
     queue_size: int = 256
     dropped: bool = False
-    # The highest event number written, so that an event offered twice (snapshot race, resume) goes once.
+    # The highest event number sent (see _first_time).
     last_sent: int = 0
     _items: deque[Outgoing | _Stalled] = field(init=False, default_factory=deque)
     _waiter: asyncio.Future[None] | None = field(init=False, default=None)
@@ -78,11 +78,8 @@ class Connection:
         if self.dropped:
             return
         if self._send_text is not None and not self._items and not self._writing:
-            if seq is not None:
-                if seq <= self.last_sent:
-                    return
-                self.last_sent = seq
-            self._send_now(self._send_text, text)
+            if self._first_time(seq):
+                self._send_now(self._send_text, text)
             return
         if len(self._items) >= self.queue_size:
             self.dropped = True
@@ -92,6 +89,15 @@ class Connection:
         else:
             self._items.append((seq, text))
         self._wake()
+
+    def _first_time(self, seq: int | None) -> bool:
+        """Called just before a send: events are numbered, and one offered twice goes once."""
+        if seq is None:
+            return True
+        if seq <= self.last_sent:
+            return False
+        self.last_sent = seq
+        return True
 
     def _wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():
@@ -137,11 +143,8 @@ class Connection:
                         await _resume(item.sending, item.awaited)
                         continue
                     seq, text = item
-                    if seq is not None:
-                        if seq <= self.last_sent:
-                            continue
-                        self.last_sent = seq
-                    await send_text(text)
+                    if self._first_time(seq):
+                        await send_text(text)
                 finally:
                     self._writing = False
         finally:
@@ -150,8 +153,11 @@ class Connection:
     def pending(self) -> list[Outgoing | _Stalled]:
         return list(self._items)
 
+    def sees(self, event: StoredEvent) -> bool:
+        return event.audience is None or event.audience.allows(self.user_id, self.is_moderator)
+
     def offer_event(self, event: StoredEvent) -> None:
-        if event.audience is None or event.audience.allows(self.user_id, self.is_moderator):
+        if self.sees(event):
             self.offer(event.seq, event.wire)
 
 

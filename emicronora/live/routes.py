@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,6 +17,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from emicronora import audit
+from emicronora.accounts import sessions
 from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.live import protocol
@@ -27,15 +27,9 @@ from emicronora.live.hub import Connection, RoomHub
 from emicronora.live.permissions import RoomError, is_moderator
 from emicronora.live.snapshot import messages_before, room_snapshot
 from emicronora.live.visits import VisitRecorder
-from emicronora.models import LoginSession, Room, Session, User
+from emicronora.models import Room, Session, User
 from emicronora.settings import Settings
-from emicronora.web.context import (
-    current_login_session,
-    current_user,
-    require_organiser,
-    sessionmaker_of,
-    settings_of,
-)
+from emicronora.web.context import current_user, require_organiser, sessionmaker_of, settings_of
 from emicronora.web.forms import read_form
 from emicronora.web.templating import render
 
@@ -114,10 +108,7 @@ async def _send_start(
             if len(missed) < MAX_REPLAY:
                 await websocket.send_text(json.dumps({**welcome, "resumed": True, "seq": after}))
                 for event in missed:
-                    connection_sees = event.audience is None or event.audience.allows(
-                        user.id, connection.is_moderator
-                    )
-                    if connection_sees:
+                    if connection.sees(event):
                         await websocket.send_text(event.wire)
                 return missed[-1].seq if missed else after
         # The number was read first: what the snapshot shows beyond it arrives again, applied idempotently.
@@ -135,19 +126,16 @@ async def _write(websocket: WebSocket, connection: Connection, last_sent: int) -
     await websocket.close(code=TRY_AGAIN_LATER)
 
 
-async def _login_still_valid(websocket: WebSocket) -> bool:
-    """The socket outlives the handshake's check: a logout, a password change or a disabled account ends the
-    login session, and the room must stop taking that person's actions too."""
-    login = current_login_session(websocket)
-    if login is None:
-        return False
-    async with sessionmaker_of(websocket)() as db:
-        found = await db.scalar(
-            select(User.is_active)
-            .join(LoginSession, LoginSession.user_id == User.id)
-            .where(LoginSession.id == login.id)
+async def _login_still_valid(websocket: WebSocket, hub: RoomHub) -> bool:
+    """The socket outlives the handshake's check: a logout, a password change, a disabled account or a
+    timeout ends the login session, and the room must stop taking that person's actions too. The rules are the
+    pages' own, and an action in the room counts as activity, as a page would (a write: SQLite's turn)."""
+    token = websocket.cookies.get(sessions.SESSION_COOKIE, "")
+    async with hub.writing():
+        resolved = await sessions.resolve(
+            sessionmaker_of(websocket), token, settings_of(websocket), datetime.now(UTC)
         )
-    return bool(found)
+    return resolved is not None
 
 
 async def _read(websocket: WebSocket, connection: Connection, caller: protocol.Caller, room_id: int) -> None:
@@ -177,7 +165,7 @@ async def _read(websocket: WebSocket, connection: Connection, caller: protocol.C
             if handler is None:
                 raise RoomError("invalid", _("This message could not be read."))
             if time.monotonic() - checked_at > LOGIN_CHECK_S:
-                if not await _login_still_valid(websocket):
+                if not await _login_still_valid(websocket, hub):
                     await websocket.close(code=POLICY_VIOLATION)
                     return
                 checked_at = time.monotonic()

@@ -11,12 +11,12 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from emicronora import i18n
+from emicronora.calendar.items import site_host
 from emicronora.i18n import _, lazy
 from emicronora.models import OutboxEmail, User
 from emicronora.settings import PROJECT_ROOT, Settings
@@ -120,10 +120,6 @@ def compose(kind: str, locale: str, context: dict[str, Any], settings: Settings)
         text = env.get_template(f"mail/{kind}.txt").render(full)
         html = env.get_template(f"mail/{kind}.html").render(full)
     return Composed(subject=one_line(subject)[:MAX_SUBJECT], text=text, html=html)
-
-
-def site_host(settings: Settings) -> str:
-    return urlsplit(settings.site_origin).hostname or "localhost"
 
 
 def build_message(row: OutboxEmail, settings: Settings, now: datetime) -> EmailMessage:

@@ -40,26 +40,25 @@ PITCHES_PAGE = "/exhibitor-area/pitches"
 FORGOT_PAGE = "/account/forgot"
 
 
-async def confirmation(db: AsyncSession, user: User, settings: Settings, now: datetime) -> int | None:
-    if not may_send(user, "confirm_account"):
+async def _link_mail(
+    db: AsyncSession, user: User, settings: Settings, now: datetime, kind: str, purpose: str, path: str
+) -> int | None:
+    """A message carrying a fresh single-use link to `path`/<secret>, and how long it works."""
+    if not may_send(user, kind):
         return None
-    secret = await issue(db, user, "confirm", now)
-    link = f"{settings.site_origin}/account/confirm/{secret}"
-    hours = int(LIFETIMES["confirm"].total_seconds() // 3600)
-    return await queue_email(
-        db, user, "confirm_account", {"link": link, "hours": hours}, settings=settings, now=now
-    )
+    secret = await issue(db, user, purpose, now)
+    lifetime = int(LIFETIMES[purpose].total_seconds())
+    link = f"{settings.site_origin}{path}/{secret}"
+    context = {"link": link, "hours": lifetime // 3600, "minutes": lifetime // 60}
+    return await queue_email(db, user, kind, context, settings=settings, now=now)
+
+
+async def confirmation(db: AsyncSession, user: User, settings: Settings, now: datetime) -> int | None:
+    return await _link_mail(db, user, settings, now, "confirm_account", "confirm", "/account/confirm")
 
 
 async def password_reset(db: AsyncSession, user: User, settings: Settings, now: datetime) -> int | None:
-    if not may_send(user, "password_reset"):
-        return None
-    secret = await issue(db, user, "reset", now)
-    link = f"{settings.site_origin}/account/reset/{secret}"
-    minutes = int(LIFETIMES["reset"].total_seconds() // 60)
-    return await queue_email(
-        db, user, "password_reset", {"link": link, "minutes": minutes}, settings=settings, now=now
-    )
+    return await _link_mail(db, user, settings, now, "password_reset", "reset", "/account/reset")
 
 
 async def password_changed(db: AsyncSession, user: User, settings: Settings, now: datetime) -> int | None:
@@ -215,15 +214,21 @@ async def pitch_reviewed(db: AsyncSession, settings: Settings, proposal: PitchPr
         query = select(User).where(User.company_id == proposal.company_id)
     theme = await db.get_one(Theme, proposal.theme_id)
     kind = f"pitch_{proposal.status}"
-    for user in (await db.scalars(query)).unique().all():
-        context = {
-            "title": proposal.title,
-            "theme": theme,
-            "message": proposal.review_message,
-            "link": f"{settings.site_origin}{PITCHES_PAGE}",
-        }
-        key = f"{kind}:{proposal.id}:{user.id}:{proposal.reviewed_at.timestamp():.0f}"
-        await queue_email(db, user, kind, context, settings=settings, dedupe_key=key)
+    context = {
+        "title": proposal.title,
+        "theme": theme,
+        "message": proposal.review_message,
+        "link": f"{settings.site_origin}{PITCHES_PAGE}",
+    }
+    decided = f"{proposal.reviewed_at.timestamp():.0f}"
+    # One INSERT for the whole company; a key already used (the same decision mailed before) is left out.
+    rows = [
+        prepare_email(
+            user, kind, context, settings=settings, dedupe_key=f"{kind}:{proposal.id}:{user.id}:{decided}"
+        )
+        for user in (await db.scalars(query)).unique().all()
+    ]
+    await insert_emails(db, [row for row in rows if row is not None])
 
 
 def _reminder_rows(

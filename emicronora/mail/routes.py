@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -13,6 +12,7 @@ from emicronora import audit
 from emicronora.mail import notify, outbox, tokens
 from emicronora.mail.compose import KIND_LABELS, OPTIONAL_KINDS
 from emicronora.models import OutboxEmail, User
+from emicronora.organiser.common import get_or_404
 from emicronora.web.context import require_organiser, require_user, sessionmaker_of, settings_of
 from emicronora.web.forms import read_form
 from emicronora.web.templating import render
@@ -72,9 +72,7 @@ async def organiser_retry(request: Request) -> Response:
     require_organiser(request)
     email_id = request.path_params["email_id"]
     async with sessionmaker_of(request)() as db, db.begin():
-        email = await db.get(OutboxEmail, email_id)
-        if email is None:
-            raise HTTPException(404)
+        email = await get_or_404(db, OutboxEmail, email_id)
         if await outbox.retry(db, email.id, _now()):
             details = {"kind": email.kind, "to": email.to_address}
             await audit.record_action(db, request, "mail.retry", "outbox_email", email.id, details)

@@ -3,21 +3,17 @@ leak of the table hands out no working link. Each expires, and works once."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from emicronora.accounts.sessions import token_digest
 from emicronora.models import EmailToken, User
 
 LIFETIMES = {"confirm": timedelta(hours=48), "reset": timedelta(hours=1)}
 MAX_SECRET = 100
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 async def issue(db: AsyncSession, user: User, purpose: str, now: datetime) -> str:
@@ -26,7 +22,7 @@ async def issue(db: AsyncSession, user: User, purpose: str, now: datetime) -> st
         EmailToken(
             user_id=user.id,
             purpose=purpose,
-            digest=digest(secret),
+            digest=token_digest(secret),
             created_at=now,
             expires_at=now + LIFETIMES[purpose],
         )
@@ -37,7 +33,7 @@ async def issue(db: AsyncSession, user: User, purpose: str, now: datetime) -> st
 
 def _valid(secret: str, purpose: str, now: datetime) -> list[object]:
     return [
-        EmailToken.digest == digest(secret),
+        EmailToken.digest == token_digest(secret),
         EmailToken.purpose == purpose,
         EmailToken.used_at.is_(None),
         EmailToken.expires_at > now,

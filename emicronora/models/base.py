@@ -20,6 +20,10 @@ NAMING_CONVENTION = {
 }
 
 
+# Ids are INTEGER columns, 32-bit in PostgreSQL: a larger number is no row (the driver would fail on it).
+MAX_ROW_ID = 2**31 - 1
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC datetime on every back-end (SQLite stores no offset, so it is normalised here)."""
 

@@ -10,17 +10,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from emicronora.audit.entries import like_escape
 from emicronora.models import Company, LoginSession, Session, SessionModerator, User
 
 PAGE_SIZE = 25
 MAX_SEARCH_LENGTH = 100
 ROLE_FILTERS = ("organiser", "exhibitor", "b2b", "disabled")
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern for the lower-cased text anywhere, with the user's % and _ taken literally."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 @dataclass(frozen=True)
@@ -40,7 +35,7 @@ class PeoplePage:
 def _conditions(criteria: PeopleFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if criteria.text:
-        pattern = like_pattern(criteria.text)
+        pattern = "%" + like_escape(criteria.text.lower()) + "%"
         # lower() LIKE rather than ILIKE: SQLite has no ILIKE and PostgreSQL's LIKE is case-sensitive.
         company_match = select(Company.id).where(func.lower(Company.name).like(pattern, escape="\\"))
         conditions.append(

@@ -70,14 +70,20 @@ async def people_list(request: Request) -> Response:
 
 
 async def _person_context(db: AsyncSession, person: User) -> dict[str, Any]:
-    history = await audit_page(db, AuditFilter(target_type="user", target_id=str(person.id)))
+    history = await audit_page(
+        db, AuditFilter(target_type="user", target_id=str(person.id)), page_size=RECENT_ACTIONS
+    )
+    # Only an active non-organiser can be appointed (the live area's rules): nobody else sees the choice.
+    appointable = person.is_active and not person.is_organiser
     return {
         "person": person,
         "moderated": await directory.moderated_sessions(db, person.id),
-        "session_options": [s for s in await programme.list_sessions(db) if not s.is_cancelled],
+        "session_options": (
+            [s for s in await programme.list_sessions(db) if not s.is_cancelled] if appointable else []
+        ),
         "login_sessions": await directory.open_login_sessions(db, person.id),
         "organisers": await directory.organiser_count(db),
-        "history": history.entries[:RECENT_ACTIONS],
+        "history": history.entries,
         "history_total": history.total,
         "detail_lines": detail_lines,
     }
@@ -124,11 +130,11 @@ async def account_action(request: Request) -> Response:
     try:
         async with sessionmaker_of(request)() as db, db.begin():
             person = await _person_or_404(db, user_id)
-            ended = await directory.open_login_sessions(db, person.id)
+            details: dict[str, object] = {"email": person.email}
+            if action == "user.disable":
+                # Counted before the operation ends them.
+                details["ended_sessions"] = await directory.open_login_sessions(db, person.id)
             if await operation(db, person, actor, value):
-                details: dict[str, object] = {"email": person.email}
-                if action == "user.disable":
-                    details["ended_sessions"] = ended
                 await audit.record_action(db, request, action, "user", person.id, details)
     except roles.RoleRefused as refused:
         return await person_page(request, refused.message, status_code=409)
@@ -194,8 +200,7 @@ async def approve_exhibitor(request: Request) -> Response:
             await audit.record_action(
                 db, request, "showroom.approve", "company", company.id, {"name": company.name}
             )
-        name = company.name
-    return RedirectResponse(f"{EXHIBITORS_PAGE}?{urlencode({'approved': name})}", status_code=303)
+    return _see_other(f"{EXHIBITORS_PAGE}?{urlencode({'approved': company.name})}")
 
 
 routes: list[BaseRoute] = [

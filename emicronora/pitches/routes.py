@@ -139,7 +139,7 @@ async def review_proposal(request: Request) -> Response:
             await audit.record_action(
                 db, request, f"pitch.{form.values['decision']}", "pitch", proposal.id, details
             )
-        await mail_notify.pitch_reviewed(db, settings_of(request), proposal)
+            await mail_notify.pitch_reviewed(db, settings_of(request), proposal)
     if not reviewed:
         form.values["proposal_id"] = str(request.path_params["proposal_id"])
         return await organiser_pitches(request, form, 400)

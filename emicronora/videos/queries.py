@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from emicronora.live.embeds import YOUTUBE_THUMBNAIL_ORIGIN
 from emicronora.models import Company, Lead, MediaFile, Theme, Video, VideoView
+from emicronora.models.base import MAX_ROW_ID
 
 PER_PAGE = 12
 # A viewer's views of one video closer together than this are one view.
@@ -66,14 +67,10 @@ def _card(row: Sequence[Any]) -> VideoCard:
     return VideoCard(*row)
 
 
-# Ids are 32-bit integers in PostgreSQL: a larger number in a URL is no row, not a database error.
-MAX_ID = 2**31 - 1
-
-
 def is_row_id(value: int | str) -> bool:
     if isinstance(value, str):
         return value.isdigit() and len(value) <= 10 and is_row_id(int(value))
-    return 0 < value <= MAX_ID
+    return 0 < value <= MAX_ROW_ID
 
 
 async def get_card(db: AsyncSession, video_id: int) -> VideoCard | None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from starlette.convertors import IntegerConvertor, register_url_convertor
 
-LARGEST_ID = 2**31 - 1
+from emicronora.models.base import MAX_ROW_ID
 
 
 class DatabaseIdConvertor(IntegerConvertor):
     def convert(self, value: str) -> int:
         number = int(value)
-        return number if number <= LARGEST_ID else 0
+        return number if number <= MAX_ROW_ID else 0
 
 
 # Routes compile their paths when they are built, at import: this runs first (from emicronora/__init__.py).

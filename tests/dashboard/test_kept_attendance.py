@@ -8,11 +8,13 @@ import asyncio
 from datetime import date, datetime
 
 import httpx
-from sqlalchemy import delete, func, select, update
+import pytest
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from emicronora.dashboard import attendance as attendance_module
 from emicronora.dashboard import figures
-from emicronora.dashboard.attendance import presence
+from emicronora.dashboard.attendance import presence, sweep
 from emicronora.dashboard.period import Period
 from emicronora.dashboard.warmup import keep_ended_attendance
 from emicronora.models import RoomVisit, Session, SessionAttendanceFigures, User
@@ -73,6 +75,13 @@ async def last_visit(sessionmaker: async_sessionmaker[AsyncSession], session_id:
     return last
 
 
+@pytest.fixture
+async def loaded(world: World, sessionmaker: async_sessionmaker[AsyncSession]) -> World:
+    """The fair once the dashboard has loaded it in the evening: both sessions of the 22nd kept."""
+    await figures_by_session(sessionmaker, WHOLE, EVENING)
+    return world
+
+
 async def test_ended_sessions_are_kept_with_their_figures_after_the_first_load(
     world: World, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -87,10 +96,9 @@ async def test_ended_sessions_are_kept_with_their_figures_after_the_first_load(
 
 
 async def test_kept_figures_are_read_instead_of_swept_again(
-    world: World, sessionmaker: async_sessionmaker[AsyncSession]
+    loaded: World, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    welding, pitch = world.sessions["welding"], world.sessions["pitch"]
-    await figures_by_session(sessionmaker, WHOLE, EVENING)
+    welding, pitch = loaded.sessions["welding"], loaded.sessions["pitch"]
     # Figures no sweep would give, under the fingerprint of the stays as they are: only the kept row says so.
     async with sessionmaker() as db, db.begin():
         await db.execute(
@@ -103,15 +111,14 @@ async def test_kept_figures_are_read_instead_of_swept_again(
 
 
 async def test_a_stay_added_after_the_end_is_counted_on_the_next_load(
-    world: World, sessionmaker: async_sessionmaker[AsyncSession]
+    loaded: World, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    welding, pitch = world.sessions["welding"], world.sessions["pitch"]
-    await figures_by_session(sessionmaker, WHOLE, EVENING)
+    welding, pitch = loaded.sessions["welding"], loaded.sessions["pitch"]
     # Recorded late: u3 was in the pitch room 14:12-14:15, with u5 and u1.
     async with sessionmaker() as db, db.begin():
         db.add(
             RoomVisit(
-                session_id=pitch, user_id=world.users[2].id, joined_at=at(22, 14, 12), left_at=at(22, 14, 15)
+                session_id=pitch, user_id=loaded.users[2].id, joined_at=at(22, 14, 12), left_at=at(22, 14, 15)
             )
         )
     assert await figures_by_session(sessionmaker, WHOLE, EVENING) == {welding: (5, 3), pitch: (4, 3)}
@@ -119,11 +126,10 @@ async def test_a_stay_added_after_the_end_is_counted_on_the_next_load(
 
 
 async def test_a_stay_closed_after_the_end_is_counted_on_the_next_load(
-    world: World, sessionmaker: async_sessionmaker[AsyncSession]
+    loaded: World, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    welding, pitch = world.sessions["welding"], world.sessions["pitch"]
-    u3 = world.users[2].id
-    await figures_by_session(sessionmaker, WHOLE, EVENING)
+    welding, pitch = loaded.sessions["welding"], loaded.sessions["pitch"]
+    u3 = loaded.users[2].id
     # The batched recorder closes u3's stay late: u3 left as soon as they came (10:10), never with u1 and u2.
     async with sessionmaker() as db, db.begin():
         await db.execute(
@@ -136,30 +142,28 @@ async def test_a_stay_closed_after_the_end_is_counted_on_the_next_load(
 
 
 async def test_stays_removed_with_an_account_are_no_longer_counted(
-    world: World, sessionmaker: async_sessionmaker[AsyncSession]
+    loaded: World, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    welding, pitch = world.sessions["welding"], world.sessions["pitch"]
-    await figures_by_session(sessionmaker, WHOLE, EVENING)
+    welding, pitch = loaded.sessions["welding"], loaded.sessions["pitch"]
     # u4's account is deleted, and its stay in the welding room (neither the last nor an open one) with it.
     async with sessionmaker() as db, db.begin():
-        await db.execute(delete(User).where(User.id == world.users[3].id))
+        await db.execute(delete(User).where(User.id == loaded.users[3].id))
     assert await figures_by_session(sessionmaker, WHOLE, EVENING) == {welding: (4, 3), pitch: (3, 2)}
     assert (await kept_rows(sessionmaker))[welding] == (6, await last_visit(sessionmaker, welding), 1, 4, 3)
 
 
 async def test_a_stay_gone_and_another_come_between_two_loads_are_both_counted(
-    world: World, sessionmaker: async_sessionmaker[AsyncSession]
+    loaded: World, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    welding, pitch = world.sessions["welding"], world.sessions["pitch"]
-    await figures_by_session(sessionmaker, WHOLE, EVENING)
+    welding, pitch = loaded.sessions["welding"], loaded.sessions["pitch"]
     # As many stays as before, as many open: u4's account is deleted, and u5's second stay (10:25-10:35, with
     # u1, u2 and u3) is recorded late.
     async with sessionmaker() as db, db.begin():
-        await db.execute(delete(User).where(User.id == world.users[3].id))
+        await db.execute(delete(User).where(User.id == loaded.users[3].id))
         db.add(
             RoomVisit(
                 session_id=welding,
-                user_id=world.users[4].id,
+                user_id=loaded.users[4].id,
                 joined_at=at(22, 10, 25),
                 left_at=at(22, 10, 35),
             )
@@ -169,10 +173,9 @@ async def test_a_stay_gone_and_another_come_between_two_loads_are_both_counted(
 
 
 async def test_a_session_moved_after_its_figures_were_kept_is_computed_again(
-    world: World, sessionmaker: async_sessionmaker[AsyncSession]
+    loaded: World, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    welding, pitch = world.sessions["welding"], world.sessions["pitch"]
-    await figures_by_session(sessionmaker, WHOLE, EVENING)
+    welding, pitch = loaded.sessions["welding"], loaded.sessions["pitch"]
     # The pitch now ended at 14:05: u5's open stay ends there, before u1 came (14:10).
     async with sessionmaker() as db, db.begin():
         await db.execute(
@@ -259,3 +262,29 @@ async def test_the_background_pass_keeps_ended_sessions_before_anyone_opens_the_
     await keep_ended_attendance(sessionmaker, PARIS)
     kept = await kept_rows(sessionmaker)
     assert {session: row[3:] for session, row in kept.items()} == {welding: (5, 3), pitch: (3, 2)}
+
+
+async def test_the_background_pass_leaves_running_sessions_to_the_dashboard(
+    world: World, sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    welding, pitch = world.sessions["welding"], world.sessions["pitch"]
+    # The pitch now runs until well after the real clock of the pass: it has not ended, nothing is kept of it.
+    async with sessionmaker() as db, db.begin():
+        await db.execute(
+            update(Session).where(Session.id == pitch).values(ends_at=at(22, 15).replace(year=2100))
+        )
+    swept_sessions: list[ColumnElement[bool]] = []
+
+    async def counted_sweep(
+        db: AsyncSession, sessions: list[ColumnElement[bool]], now: datetime
+    ) -> dict[int, tuple[int, int]]:
+        swept_sessions.extend(sessions)
+        return await sweep(db, sessions, now)
+
+    monkeypatch.setattr(attendance_module, "sweep", counted_sweep)
+    await keep_ended_attendance(sessionmaker, PARIS)
+    assert {session: row[3:] for session, row in (await kept_rows(sessionmaker)).items()} == {welding: (5, 3)}
+    # Once the ended sessions are kept, a pass reads their fingerprints and sweeps nothing.
+    swept_sessions.clear()
+    await keep_ended_attendance(sessionmaker, PARIS)
+    assert swept_sessions == []

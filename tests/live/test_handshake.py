@@ -74,3 +74,39 @@ async def test_a_disabled_account_can_no_longer_act_in_a_room_it_had_joined(
     async with sessionmaker() as db:
         bodies = (await db.scalars(select(ChatMessage.body))).all()
     assert bodies == ["still welcome"]
+
+
+async def test_a_login_that_timed_out_can_no_longer_act_in_a_room_it_had_joined(
+    open_room, make_programme, make_user, session_cookie, sessionmaker, monkeypatch
+) -> None:
+    programme = await make_programme()
+    await make_live(sessionmaker, programme["welding"].id)
+    client = await open_room(
+        programme["welding"].id, await session_cookie(await make_user("org@example.org", organiser=True))
+    )
+    assert (await client.next())["type"] == "welcome"
+    monkeypatch.setattr(live_routes, "LOGIN_CHECK_S", -1.0)
+    await set_last_seen(sessionmaker, 31)  # past the organisers' 30-minute idle timeout
+    await client.send(type="chat.post", client_id="late", body="should not be stored")
+    with pytest.raises(ConnectionClosed) as closed:
+        await client.wait_for(lambda m: m.get("type") == "ack")
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    async with sessionmaker() as db:
+        assert (await db.scalars(select(ChatMessage.body))).all() == []
+
+
+async def test_acting_in_a_room_counts_as_activity_for_the_login_session(
+    open_room, make_programme, make_user, session_cookie, sessionmaker, monkeypatch
+) -> None:
+    """Someone chatting through a long webinar without opening a page is not logged out for being idle."""
+    programme = await make_programme()
+    await make_live(sessionmaker, programme["welding"].id)
+    client = await open_room(
+        programme["welding"].id, await session_cookie(await make_user("ada@example.org"))
+    )
+    assert (await client.next())["type"] == "welcome"
+    monkeypatch.setattr(live_routes, "LOGIN_CHECK_S", -1.0)
+    before = await set_last_seen(sessionmaker, 20)
+    await client.send(type="chat.post", client_id="busy", body="une question")
+    await client.wait_for(lambda m: m.get("type") == "ack" and m["client_id"] == "busy")
+    assert await last_seen(sessionmaker) > before + timedelta(minutes=19)

@@ -47,6 +47,12 @@ async def notices_queued(sessionmaker) -> int:
         )
 
 
+async def change_password(client: httpx.AsyncClient, current: str) -> httpx.Response:
+    """Posts the account page's form, from `current` to NEW_PASSWORD."""
+    form = {"current_password": current, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD}
+    return await post_form(client, "/account/password", form, token_from="/account")
+
+
 def assert_no_secret(mail: Received, *secrets: str) -> None:
     for body in (mail.text, mail.html):
         assert "/account/reset/" not in body and "/account/confirm/" not in body
@@ -67,20 +73,10 @@ async def test_a_change_on_the_account_page_sends_the_notice_in_the_users_langua
     preferences = await client.get("/account/email")
     assert preferences.status_code == 200 and "kind_password_changed" not in preferences.text
 
-    refused = await post_form(
-        client,
-        "/account/password",
-        {"current_password": "wrong", "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD},
-        token_from="/account",
-    )
+    refused = await change_password(client, "wrong")
     assert refused.status_code == 400
     assert await notices_queued(sessionmaker) == 0
-    changed = await post_form(
-        client,
-        "/account/password",
-        {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD},
-        token_from="/account",
-    )
+    changed = await change_password(client, PASSWORD)
     assert changed.status_code == 303
     await deliver_all(sessionmaker, settings)
 
@@ -145,12 +141,7 @@ async def test_an_address_that_bounced_still_gets_the_notice(
     async with sessionmaker() as db, db.begin():
         (await db.get_one(User, user.id)).email_bounced_at = datetime(2020, 9, 22, 8, tzinfo=UTC)
     await login(client, ADA)
-    changed = await post_form(
-        client,
-        "/account/password",
-        {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD},
-        token_from="/account",
-    )
+    changed = await change_password(client, PASSWORD)
     assert changed.status_code == 303
     await deliver_all(sessionmaker, settings)
     assert len(notices(smtp_server, ADA)) == 1

@@ -273,3 +273,19 @@ async def test_pages_of_a_link_leak_its_secret_neither_as_referer_nor_to_a_cache
         assert page.headers["cache-control"] == "no-store", path
     weak = await post_form(client, paths[1], {"new_password": "x", "new_password_confirm": "x"}, paths[1])
     assert weak.status_code == 400 and weak.headers["referrer-policy"] == "no-referrer"
+
+
+async def test_unknown_or_oversized_links_and_an_empty_address_are_refused(
+    client: httpx.AsyncClient, sessionmaker, make_user
+) -> None:
+    await make_user(ADA)
+    client.cookies.set("em_lang", "en")
+    for path in ("/account/confirm/unknown", "/account/confirm/" + "x" * 200, "/account/reset/" + "x" * 200):
+        page = await client.get(path)
+        assert page.status_code == 400 and 'data-testid="link-invalid"' in page.text, path
+    confirmed = await post_form(client, "/account/confirm/unknown", {}, token_from="/account/forgot")
+    assert confirmed.status_code == 400 and 'data-testid="link-invalid"' in confirmed.text
+    empty = await post_form(client, "/account/forgot", {"email": "  "}, "/account/forgot")
+    assert empty.status_code == 400 and "This field is required." in empty.text
+    async with sessionmaker() as db:
+        assert await db.scalar(select(func.count()).select_from(OutboxEmail)) == 0

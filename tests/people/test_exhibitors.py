@@ -38,5 +38,9 @@ async def test_approving_an_exhibitor_publishes_its_showroom(
     assert approved.is_approved and approved.slug == "lasea"
     assert "Lasea" in (await organiser.get("/exhibitors")).text
     assert entry is not None and (entry.action, entry.target_id) == ("showroom.approve", str(pending.id))
+    # Approving again (a second click) changes and records nothing more.
+    assert (await post_form(organiser, f"{PAGE}/{pending.id}/approve", {})).status_code == 303
+    async with sessionmaker() as db:
+        assert len((await db.scalars(select(AuditEntry))).all()) == 1
     # Only exhibiting companies have a showroom to approve.
     assert (await post_form(organiser, f"{PAGE}/{visitor.id}/approve", {})).status_code == 404

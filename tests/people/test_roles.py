@@ -196,3 +196,24 @@ async def test_appoint_and_remove_a_moderator_from_the_person_page(
     assert removed.status_code == 303
     assert (await post_form(organiser, f"{url}/{welding.id}/remove", {})).status_code == 404
     assert await actions(sessionmaker) == ["session.moderator_appoint", "session.moderator_remove"]
+
+
+async def test_repeated_or_misdirected_actions_change_nothing(
+    organiser: httpx.AsyncClient,
+    make_programme: Callable[..., Awaitable[dict[str, Any]]],
+    make_user: Callable[..., Awaitable[User]],
+    sessionmaker: Maker,
+) -> None:
+    """A second click records nothing more; an unknown account is a 404; an organiser is never appointed
+    moderator (they moderate every session already)."""
+    pat = await make_user("pat@example.org", name="Pat")
+    for _ in range(2):
+        assert (await post_form(organiser, f"{PEOPLE}/{pat.id}/organiser/grant", {})).status_code == 303
+    assert await actions(sessionmaker) == ["user.organiser_grant"]
+    for ending in ("organiser/grant", "organiser/revoke", "enable", "disable", "moderation"):
+        assert (await post_form(organiser, f"{PEOPLE}/999999/{ending}", {})).status_code == 404, ending
+    assert (await post_form(organiser, f"{PEOPLE}/{pat.id}/moderation/999999/remove", {})).status_code == 404
+    welding = (await make_programme())["welding"]
+    refused = await post_form(organiser, f"{PEOPLE}/{pat.id}/moderation", {"session_id": str(welding.id)})
+    assert refused.status_code == 400
+    assert await actions(sessionmaker) == ["user.organiser_grant"]
