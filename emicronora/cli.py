@@ -48,7 +48,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         "emicronora.asgi:app",
         # Room messages are small; a large frame is refused by the server before the app reads it.
         ws_max_size=64 * 1024,
-        ws="websockets-sansio",
+        ws="emicronora.live.wire:RoomSocketProtocol",
         host=host,
         port=port,
         workers=workers,

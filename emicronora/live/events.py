@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from emicronora.live.wire import PreparedText
 from emicronora.models import Mute, Room, RoomEvent
 
 # How many missed events a reconnecting client may replay; beyond that it gets a fresh snapshot instead.
@@ -50,6 +51,8 @@ class StoredEvent:
     client_id: str | None = None
     # Filled in once per event, so that a room of thousands encodes it once.
     wire: str = field(default="", compare=False)
+    # The wire message framed once for every socket (see live/wire.py).
+    prepared: PreparedText = field(default_factory=lambda: PreparedText(""), compare=False, repr=False)
 
     @classmethod
     def build(
@@ -66,7 +69,7 @@ class StoredEvent:
             message["client_id"] = client_id
         # Compact: every byte is compressed and written once per person in the room.
         wire = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
-        return cls(session_id, seq, kind, payload, audience, client_id, wire)
+        return cls(session_id, seq, kind, payload, audience, client_id, wire, PreparedText(wire))
 
     def for_broadcast(self) -> str:
         """What travels between workers: the wire message plus who may see it."""

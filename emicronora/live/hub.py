@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emicronora.live.broadcast import Broadcast
 from emicronora.live.events import StoredEvent, events_after, last_seq, last_seqs
+from emicronora.live.wire import PreparedText
 
 log = logging.getLogger("emicronora.live")
 
@@ -29,8 +30,10 @@ CHECK_BEHIND_EVERY_TICKS = 3
 FAN_OUT_SLICE = 100
 
 
-Outgoing = tuple[int | None, str] | None
-SendText = Callable[[str], Coroutine[Any, Any, None]]
+# A text, or one framed once for the whole room (live/wire.py).
+Text = str | PreparedText
+Outgoing = tuple[int | None, Text] | None
+SendText = Callable[[Text], Coroutine[Any, Any, None]]
 
 
 @types.coroutine
@@ -74,7 +77,7 @@ class Connection:
     _send_text: SendText | None = field(init=False, default=None)
     _writing: bool = field(init=False, default=False)
 
-    def offer(self, seq: int | None, text: str) -> None:
+    def offer(self, seq: int | None, text: Text) -> None:
         if self.dropped:
             return
         if self._send_text is not None and not self._items and not self._writing:
@@ -103,7 +106,7 @@ class Connection:
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
-    def _send_now(self, send_text: SendText, text: str) -> None:
+    def _send_now(self, send_text: SendText, text: Text) -> None:
         sending = send_text(text)
         try:
             awaited = sending.send(None)
@@ -158,7 +161,7 @@ class Connection:
 
     def offer_event(self, event: StoredEvent) -> None:
         if self.sees(event):
-            self.offer(event.seq, event.wire)
+            self.offer(event.seq, event.prepared)
 
 
 @dataclass(frozen=True)
@@ -322,6 +325,6 @@ class RoomHub:
                 count = max(totals.get(str(room_id), 0), self.local_count(room_id))
                 if self.presence.get(room_id) != count:
                     self.presence[room_id] = count
-                    text = f'{{"type": "presence", "count": {count}}}'
+                    text = PreparedText(f'{{"type": "presence", "count": {count}}}')
                     for connection in tuple(connections):
                         connection.offer(None, text)

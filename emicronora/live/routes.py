@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,10 +24,11 @@ from emicronora.i18n import _
 from emicronora.live import protocol
 from emicronora.live.announcements import announce, live_session_ids, recent_announcements
 from emicronora.live.events import MAX_REPLAY, AlreadyStored, ensure_room, events_after, last_seq
-from emicronora.live.hub import Connection, RoomHub
+from emicronora.live.hub import Connection, RoomHub, Text
 from emicronora.live.permissions import RoomError, is_moderator
 from emicronora.live.snapshot import messages_before, room_snapshot
 from emicronora.live.visits import VisitRecorder
+from emicronora.live.wire import PREPARED, PreparedText
 from emicronora.models import Room, Session, User
 from emicronora.settings import Settings
 from emicronora.web.context import current_user, require_organiser, sessionmaker_of, settings_of
@@ -107,9 +109,10 @@ async def _send_start(
             missed = await events_after(db, room_id, after)
             if len(missed) < MAX_REPLAY:
                 await websocket.send_text(json.dumps({**welcome, "resumed": True, "seq": after}))
+                send = _sender(websocket)
                 for event in missed:
                     if connection.sees(event):
-                        await websocket.send_text(event.wire)
+                        await send(event.prepared)
                 return missed[-1].seq if missed else after
         # The number was read first: what the snapshot shows beyond it arrives again, applied idempotently.
         room = await db.get_one(Room, room_id)
@@ -120,9 +123,19 @@ async def _send_start(
     return current
 
 
+def _sender(websocket: WebSocket) -> Callable[[Text], Coroutine[Any, Any, None]]:
+    async def send(text: Text) -> None:
+        if isinstance(text, PreparedText):
+            await websocket.send({"type": "websocket.send", "text": text.text, PREPARED: text})
+        else:
+            await websocket.send_text(text)
+
+    return send
+
+
 async def _write(websocket: WebSocket, connection: Connection, last_sent: int) -> None:
     """Sends what the fan-out could not send at once, in order, each once; closes a dropped socket."""
-    await connection.write(websocket.send_text, last_sent)
+    await connection.write(_sender(websocket), last_sent)
     await websocket.close(code=TRY_AGAIN_LATER)
 
 

@@ -43,7 +43,7 @@ async def start_server(settings: Settings) -> LiveServer:
         create_app(settings),
         host="127.0.0.1",
         port=0,
-        ws="websockets-sansio",
+        ws="emicronora.live.wire:RoomSocketProtocol",
         lifespan="on",
         log_level="warning",
         ws_max_size=64 * 1024,
@@ -141,10 +141,13 @@ async def open_room(live_server: LiveServer) -> AsyncIterator[Callable[..., Awai
         after: int | None = None,
         server: LiveServer | None = None,
         origin: str | None = None,
+        **connect_options: Any,
     ) -> RoomClient:
         target = server or live_server
         url = f"{target.ws_base}/ws/rooms/{session_id}" + (f"?after={after}" if after is not None else "")
-        socket = await connect(url, additional_headers={"Cookie": cookie, "Origin": origin or target.origin})
+        socket = await connect(
+            url, additional_headers={"Cookie": cookie, "Origin": origin or target.origin}, **connect_options
+        )
         client = RoomClient(socket)
         opened.append(client)
         return client
@@ -153,3 +156,31 @@ async def open_room(live_server: LiveServer) -> AsyncIterator[Callable[..., Awai
     for client in opened:
         with contextlib.suppress(Exception):
             await client.close()
+
+
+@pytest.fixture
+async def room(make_programme, make_user, session_cookie, sessionmaker):
+    programme = await make_programme()
+    await make_live(sessionmaker, programme["welding"].id)
+    ada = await make_user("ada@example.org", name="Ada")
+    bob = await make_user("bob@example.org", name="Bob")
+    org = await make_user("org@example.org", name="Olga", organiser=True)
+    return {
+        "id": programme["welding"].id,
+        "ada": ada,
+        "bob": bob,
+        "org": org,
+        "ada_cookie": await session_cookie(ada),
+        "bob_cookie": await session_cookie(bob),
+        "org_cookie": await session_cookie(org),
+    }
+
+
+async def joined(open_room, session_id: int, cookie: str, **kwargs):
+    client = await open_room(session_id, cookie, **kwargs)
+    welcome = await client.next()
+    assert welcome["type"] == "welcome"
+    if not welcome["resumed"]:
+        snapshot = await client.next()
+        assert snapshot["type"] == "snapshot"
+    return client

@@ -11,35 +11,7 @@ from websockets.exceptions import InvalidStatus
 
 from emicronora.live.hub import Connection
 from emicronora.models import ChatMessage, Mute, Question, RoomEvent, Session, SessionModerator
-from tests.live.conftest import event_of, make_live
-
-
-@pytest.fixture
-async def room(make_programme, make_user, session_cookie, sessionmaker):
-    programme = await make_programme()
-    await make_live(sessionmaker, programme["welding"].id)
-    ada = await make_user("ada@example.org", name="Ada")
-    bob = await make_user("bob@example.org", name="Bob")
-    org = await make_user("org@example.org", name="Olga", organiser=True)
-    return {
-        "id": programme["welding"].id,
-        "ada": ada,
-        "bob": bob,
-        "org": org,
-        "ada_cookie": await session_cookie(ada),
-        "bob_cookie": await session_cookie(bob),
-        "org_cookie": await session_cookie(org),
-    }
-
-
-async def joined(open_room, session_id: int, cookie: str, **kwargs):
-    client = await open_room(session_id, cookie, **kwargs)
-    welcome = await client.next()
-    assert welcome["type"] == "welcome"
-    if not welcome["resumed"]:
-        snapshot = await client.next()
-        assert snapshot["type"] == "snapshot"
-    return client
+from tests.live.conftest import event_of, joined
 
 
 async def test_two_clients_see_each_others_messages_in_order(open_room, room) -> None:

@@ -1,0 +1,114 @@
+"""Room events framed once for the whole room, and the uvicorn WebSocket protocol that writes those frames.
+
+Uvicorn's stock protocol compresses every message per socket, keeping each socket's deflate context: a room of
+2,000 compresses each chat message 2,000 times, and that was most of a crowded room's fan-out. Here the server
+asks for ``server_no_context_takeover`` (RFC 7692, 7.1.1.1: a server may, and every browser accepts it), so a
+message compresses the same way for every socket, and the server's frames are not masked: one event is framed
+once and the very same bytes go to everyone (gorilla/websocket's PreparedMessage does the same).
+
+The application asks for it by adding a ``PreparedText`` under ``PREPARED`` to a ``websocket.send`` message
+that also carries the ``text``; another ASGI server ignores the unknown key and sends the text as usual.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from uvicorn.config import Config
+from uvicorn.protocols.utils import ClientDisconnected
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from uvicorn.server import ServerState
+from websockets.extensions.permessage_deflate import PerMessageDeflate, ServerPerMessageDeflateFactory
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
+from websockets.server import ServerProtocol
+
+PREPARED = "emicronora.prepared"
+# Uvicorn's own choices for a server socket: a small window and little memory per compressor.
+_WINDOW_BITS = 12
+_COMPRESS_SETTINGS = {"memLevel": 5}
+
+
+class PreparedText:
+    """A text message and its frames, built at the first send that needs them and kept for the rest."""
+
+    __slots__ = ("_frames", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # Window bits of the compressed frame (0: not compressed) -> the frame's bytes.
+        self._frames: dict[int, bytes] = {}
+
+    def frame(self, window_bits: int) -> bytes:
+        framed = self._frames.get(window_bits)
+        if framed is None:
+            extensions = []
+            if window_bits:
+                extensions = [
+                    PerMessageDeflate(False, True, _WINDOW_BITS, window_bits, dict(_COMPRESS_SETTINGS))
+                ]
+            frame = Frame(Opcode.TEXT, self.text.encode())
+            framed = self._frames[window_bits] = frame.serialize(mask=False, extensions=extensions)
+        return framed
+
+
+def _shared_window_bits(connection: ServerProtocol) -> int | None:
+    """The key of the frame this socket can take: 0 uncompressed, else the compressor's window bits; None
+    when its frames depend on what it sent before (another extension, or a deflate context kept)."""
+    extensions = connection.extensions
+    if not extensions:
+        return 0
+    if len(extensions) == 1:
+        deflate = extensions[0]
+        if isinstance(deflate, PerMessageDeflate) and deflate.local_no_context_takeover:
+            return deflate.local_max_window_bits
+    return None
+
+
+class RoomSocketProtocol(WebSocketsSansIOProtocol):
+    """Uvicorn's sans-I/O WebSocket protocol, with the compression contexts reset per message and prepared
+    frames written as they are. Everything else (handshake, close, pings, back-pressure) is uvicorn's."""
+
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: Any = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        if self.config.ws_per_message_deflate:
+            self.conn = ServerProtocol(
+                extensions=[
+                    ServerPerMessageDeflateFactory(
+                        server_no_context_takeover=True,
+                        server_max_window_bits=_WINDOW_BITS,
+                        client_max_window_bits=_WINDOW_BITS,
+                        compress_settings=dict(_COMPRESS_SETTINGS),
+                    )
+                ],
+                max_size=self.config.ws_max_size,
+                logger=self.conn.logger,
+            )
+
+    async def send(self, message: Any) -> None:
+        prepared = message.get(PREPARED)
+        if (
+            isinstance(prepared, PreparedText)
+            and message["type"] == "websocket.send"
+            and self.handshake_complete
+            and self.initial_response is None
+            and not self.close_sent
+        ):
+            window_bits = _shared_window_bits(self.conn)
+            if window_bits is not None:
+                await self.writable.wait()
+                if self.disconnected or self.conn.state is not State.OPEN:
+                    raise ClientDisconnected()
+                # Whatever the protocol has queued (a pong) goes first, as its own send would do.
+                pending = self.conn.data_to_send()
+                if pending:
+                    self.transport.write(b"".join(pending))
+                self.transport.write(prepared.frame(window_bits))
+                return
+        await super().send(message)
