@@ -6,6 +6,9 @@ asks for ``server_no_context_takeover`` (RFC 7692, 7.1.1.1: a server may, and ev
 message compresses the same way for every socket, and the server's frames are not masked: one event is framed
 once and the very same bytes go to everyone (gorilla/websocket's PreparedMessage does the same).
 
+A short message goes uncompressed, as the extension allows per message: deflating a chat line saves a few
+dozen bytes and costs every reader more than it saves (Node's `ws` does not compress under 1 KiB either).
+
 The application asks for it by adding a ``PreparedText`` under ``PREPARED`` to a ``websocket.send`` message
 that also carries the ``text``; another ASGI server ignores the unknown key and sends the text as usual.
 """
@@ -27,6 +30,7 @@ PREPARED = "emicronora.prepared"
 # Uvicorn's own choices for a server socket: a small window and little memory per compressor.
 _WINDOW_BITS = 12
 _COMPRESS_SETTINGS = {"memLevel": 5}
+COMPRESS_FROM_BYTES = 1024
 
 
 class PreparedText:
@@ -40,15 +44,17 @@ class PreparedText:
         self._frames: dict[int, bytes] = {}
 
     def frame(self, window_bits: int) -> bytes:
+        """The frame for a socket whose compressor has this window (0: the socket does not compress)."""
         framed = self._frames.get(window_bits)
         if framed is None:
+            data = self.text.encode()
             extensions = []
-            if window_bits:
+            if window_bits and len(data) >= COMPRESS_FROM_BYTES:
                 extensions = [
                     PerMessageDeflate(False, True, _WINDOW_BITS, window_bits, dict(_COMPRESS_SETTINGS))
                 ]
-            frame = Frame(Opcode.TEXT, self.text.encode())
-            framed = self._frames[window_bits] = frame.serialize(mask=False, extensions=extensions)
+            framed = Frame(Opcode.TEXT, data).serialize(mask=False, extensions=extensions)
+            self._frames[window_bits] = framed
         return framed
 
 

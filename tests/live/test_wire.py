@@ -46,6 +46,13 @@ def test_an_uncompressed_frame_reads_back_as_the_text() -> None:
     assert frame.data.decode() == TEXT
 
 
+def test_a_short_message_goes_uncompressed_even_to_a_compressing_client() -> None:
+    short = '{"type":"presence","count":1250}'
+    frame = read_frame(PreparedText(short).frame(12), [PerMessageDeflate(True, False, 12, 12)])
+    assert not frame.rsv1
+    assert frame.data.decode() == short
+
+
 async def test_clients_with_and_without_compression_read_the_same_event(open_room, room) -> None:
     plain = await joined(open_room, room["id"], room["ada_cookie"], compression=None)
     small_window = await joined(
@@ -60,9 +67,10 @@ async def test_clients_with_and_without_compression_read_the_same_event(open_roo
     assert "permessage-deflate" in offered and "server_no_context_takeover" in offered
     assert "server_max_window_bits=10" in small_window.socket.response.headers["Sec-WebSocket-Extensions"]
     assert "Sec-WebSocket-Extensions" not in plain.socket.response.headers
-    body = "Découpe laser « femtoseconde » " + "µm " * 300 + "fin"
-    for number in range(3):
-        await usual.send(type="chat.post", client_id=f"o{number}", body=f"{number} {body}")
+    # Long ones are compressed, short ones not.
+    bodies = [f"{n} Découpe laser « femtoseconde » " + "µm " * 300 * (n % 2) + "fin" for n in range(4)]
+    for number, body in enumerate(bodies):
+        await usual.send(type="chat.post", client_id=f"o{number}", body=body)
     for client in (plain, small_window, usual):
-        received = [await client.wait_for(lambda m: m.get("type") == "event") for _ in range(3)]
-        assert [m["event"]["message"]["body"] for m in received] == [f"{n} {body}" for n in range(3)]
+        received = [await client.wait_for(lambda m: m.get("type") == "event") for _ in bodies]
+        assert [m["event"]["message"]["body"] for m in received] == bodies
