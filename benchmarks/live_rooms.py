@@ -5,10 +5,14 @@
     .venv/bin/python benchmarks/live_rooms.py --only A       # or B, faults, baseline; repeatable
     .venv/bin/python benchmarks/live_rooms.py --only A --clients 500 --compression none
 
-Every server is a real uvicorn process started as `emicronora serve` starts it (`--ws websockets-sansio
---ws-max-size 65536`, uvicorn's other defaults, permessage-deflate included), and the clients live in
-another process (benchmarks/live_load.py: the `websockets` sans-I/O protocol on uvloop, so that a receipt
-costs the client side as little as possible), so that they never share the server's event loop. Rows with
+Every server is a real uvicorn process with `--ws-max-size 65536` and uvicorn's other defaults,
+permessage-deflate included. Ours runs the WebSocket protocol `emicronora serve` uses
+(emicronora.live.wire:RoomSocketProtocol: an event framed once for the whole room, compressed without a
+kept context and only from 1 KiB); the baseline runs uvicorn's stock `websockets-sansio`, which compresses
+every message once per socket. `--compression none` (clients that do not offer compression) compares the two
+without that difference. The clients live in another process (benchmarks/live_load.py: the `websockets`
+sans-I/O protocol on uvloop, so that a receipt costs the client side as little as possible), so that they
+never share the server's event loop. Rows with
 one server pin it to CPU 0 and the load generator to CPU 1; rows with two servers share both CPUs with
 PostgreSQL and Redis, as two workers on a two-core host would. Server and generator run in sessions of
 their own at nice -10 (see `child_setup`), because other jobs on a shared machine skew every figure; the
