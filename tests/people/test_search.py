@@ -27,6 +27,7 @@ async def people(organiser: httpx.AsyncClient, add_people: Callable[..., Awaitab
             ("Anne Laser", "anne@femto-st.example", "FEMTO-ST"),
             ("Chloé Métro", "chloe_metro@example.org", "Mesure & Cie"),
             ("Dora 100% Precision", "dora@example.org", "Precision"),
+            ("Élodie Œuvray", "elodie@example.org", "ÉCOLE NATIONALE"),
         ]
     )
     await add_people(
@@ -47,6 +48,10 @@ async def people(organiser: httpx.AsyncClient, add_people: Callable[..., Awaitab
         ("%", ["Dora 100% Precision"]),
         ("_", ["Chloé Métro"]),
         ("nobody", []),
+        # Letters beyond ASCII fold too, on SQLite as on PostgreSQL.
+        ("élodie", ["Élodie Œuvray"]),
+        ("ŒUVRAY", ["Élodie Œuvray"]),
+        ("école", ["Élodie Œuvray"]),
     ],
 )
 async def test_search_people_by_name_email_or_company(
