@@ -11,22 +11,7 @@ from websockets.exceptions import InvalidStatus
 
 from emicronora.live.visits import VisitRecorder
 from emicronora.models import RoomVisit, User
-from tests.live.conftest import LiveServer, make_live, stop_server
-
-
-@pytest.fixture
-async def room(make_programme, make_user, session_cookie, sessionmaker):
-    programme = await make_programme()
-    await make_live(sessionmaker, programme["welding"].id)
-    ada = await make_user("ada@example.org", name="Ada")
-    bob = await make_user("bob@example.org", name="Bob")
-    return {
-        "id": programme["welding"].id,
-        "ada": ada,
-        "bob": bob,
-        "ada_cookie": await session_cookie(ada),
-        "bob_cookie": await session_cookie(bob),
-    }
+from tests.live.conftest import LiveServer, stop_server
 
 
 def recorder_of(live: LiveServer) -> VisitRecorder:
