@@ -36,24 +36,26 @@ COMPRESS_FROM_BYTES = 1024
 class PreparedText:
     """A text message and its frames, built at the first send that needs them and kept for the rest."""
 
-    __slots__ = ("_frames", "text")
+    __slots__ = ("_data", "_frames", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._data = text.encode()
         # Window bits of the compressed frame (0: not compressed) -> the frame's bytes.
         self._frames: dict[int, bytes] = {}
 
     def frame(self, window_bits: int) -> bytes:
         """The frame for a socket whose compressor has this window (0: the socket does not compress)."""
+        if len(self._data) < COMPRESS_FROM_BYTES:
+            window_bits = 0
         framed = self._frames.get(window_bits)
         if framed is None:
-            data = self.text.encode()
             extensions = []
-            if window_bits and len(data) >= COMPRESS_FROM_BYTES:
+            if window_bits:
                 extensions = [
                     PerMessageDeflate(False, True, _WINDOW_BITS, window_bits, dict(_COMPRESS_SETTINGS))
                 ]
-            framed = Frame(Opcode.TEXT, data).serialize(mask=False, extensions=extensions)
+            framed = Frame(Opcode.TEXT, self._data).serialize(mask=False, extensions=extensions)
             self._frames[window_bits] = framed
         return framed
 
@@ -84,18 +86,15 @@ class RoomSocketProtocol(WebSocketsSansIOProtocol):
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
         if self.config.ws_per_message_deflate:
-            self.conn = ServerProtocol(
-                extensions=[
-                    ServerPerMessageDeflateFactory(
-                        server_no_context_takeover=True,
-                        server_max_window_bits=_WINDOW_BITS,
-                        client_max_window_bits=_WINDOW_BITS,
-                        compress_settings=dict(_COMPRESS_SETTINGS),
-                    )
-                ],
-                max_size=self.config.ws_max_size,
-                logger=self.conn.logger,
-            )
+            # Offered in the handshake, which has not begun yet.
+            self.conn.available_extensions = [
+                ServerPerMessageDeflateFactory(
+                    server_no_context_takeover=True,
+                    server_max_window_bits=_WINDOW_BITS,
+                    client_max_window_bits=_WINDOW_BITS,
+                    compress_settings=dict(_COMPRESS_SETTINGS),
+                )
+            ]
 
     async def send(self, message: Any) -> None:
         prepared = message.get(PREPARED)
@@ -118,3 +117,12 @@ class RoomSocketProtocol(WebSocketsSansIOProtocol):
                 self.transport.write(prepared.frame(window_bits))
                 return
         await super().send(message)
+
+    def keepalive_timeout(self) -> None:
+        """A peer that left a ping unanswered is gone or stuck. Uvicorn closes the transport, and a close
+        waits until the buffer has gone out: to a peer that stopped reading, never. Its socket would stay
+        open, its seat in the room counted, its stay never ended. Cut off at once instead."""
+        failing = not (self.close_sent or self.transport.is_closing())
+        super().keepalive_timeout()
+        if failing:
+            self.transport.abort()

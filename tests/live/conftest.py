@@ -38,7 +38,7 @@ class LiveServer:
         return self.base
 
 
-async def start_server(settings: Settings) -> LiveServer:
+async def start_server(settings: Settings, **config_options: Any) -> LiveServer:
     config = uvicorn.Config(
         create_app(settings),
         host="127.0.0.1",
@@ -47,6 +47,7 @@ async def start_server(settings: Settings) -> LiveServer:
         lifespan="on",
         log_level="warning",
         ws_max_size=64 * 1024,
+        **config_options,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
