@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emicronora.live.broadcast import Broadcast
 from emicronora.live.events import StoredEvent, events_after, last_seq, last_seqs
+from emicronora.live.snapshot import SnapshotCache
 from emicronora.live.wire import PreparedText
 
 log = logging.getLogger("emicronora.live")
@@ -180,6 +181,7 @@ class RoomHub:
         self.delivered: dict[int, int] = {}
         self.locks: dict[int, asyncio.Lock] = {}
         self.presence: dict[int, int] = {}
+        self.snapshots = SnapshotCache()
         self._presence_task: asyncio.Task[None] | None = None
         bind = sessionmaker.kw.get("bind")
         # SQLite has one writer. Its busy handler gives up after busy_timeout, and while a crowd's fan-out
@@ -222,6 +224,7 @@ class RoomHub:
             self.locks.pop(room_id, None)
             # Forget the last count sent, so that the next person in gets a fresh one.
             self.presence.pop(room_id, None)
+            self.snapshots.forget(room_id)
 
     def has_room(self, room_id: int) -> bool:
         """Someone is in the room on this worker, so its row exists: a joining crowd needs no lookup."""

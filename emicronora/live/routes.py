@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import Response
@@ -26,10 +27,10 @@ from emicronora.live.announcements import announce, live_session_ids, recent_ann
 from emicronora.live.events import MAX_REPLAY, AlreadyStored, ensure_room, events_after, last_seq
 from emicronora.live.hub import Connection, RoomHub, Text
 from emicronora.live.permissions import RoomError, is_moderator
-from emicronora.live.snapshot import messages_before, room_snapshot
+from emicronora.live.snapshot import messages_before, snapshot_json
 from emicronora.live.visits import VisitRecorder
 from emicronora.live.wire import PREPARED, PreparedText
-from emicronora.models import Room, Session, User
+from emicronora.models import Session, User
 from emicronora.settings import Settings
 from emicronora.web.context import current_user, require_organiser, sessionmaker_of, settings_of
 from emicronora.web.forms import read_form
@@ -66,7 +67,10 @@ async def room_socket(websocket: WebSocket) -> None:
     hub: RoomHub = websocket.state.hub
     visits: VisitRecorder = websocket.state.visits
     async with sessionmaker() as db, db.begin():
-        session = await db.get(Session, session_id)
+        # Two columns, not the session with its day, theme and speakers: a crowd joins at the start.
+        session = (
+            await db.execute(select(Session.is_cancelled, Session.ends_at).where(Session.id == session_id))
+        ).first()
         if session is None or session.is_cancelled:
             await websocket.close(code=POLICY_VIOLATION)
             return
@@ -114,12 +118,10 @@ async def _send_start(
                     if connection.sees(event):
                         await send(event.prepared)
                 return missed[-1].seq if missed else after
-        # The number was read first: what the snapshot shows beyond it arrives again, applied idempotently.
-        room = await db.get_one(Room, room_id)
-        snapshot = await room_snapshot(db, room, user, connection.is_moderator)
-    snapshot["seq"] = current
+        hub: RoomHub = websocket.state.hub
+        snapshot = await snapshot_json(db, room_id, current, user, connection.is_moderator, hub.snapshots)
     await websocket.send_text(json.dumps({**welcome, "resumed": False, "seq": current}))
-    await websocket.send_text(json.dumps(snapshot, ensure_ascii=False))
+    await websocket.send_text(snapshot)
     return current
 
 

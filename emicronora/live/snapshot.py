@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.live.actions import message_json, poll_json, question_json
@@ -50,50 +53,124 @@ async def latest_announcement(db: AsyncSession, session_id: int) -> dict[str, An
     return dict(row.payload) if row is not None else None
 
 
-async def room_snapshot(db: AsyncSession, room: Room, user: User, moderator: bool) -> dict[str, Any]:
-    visible = Question.status.in_(("approved", "pinned", "answered"))
-    if not moderator:
-        visible = or_(visible, Question.user_id == user.id)
-    questions_query = (
+PUBLIC_QUESTION = ("approved", "pinned", "answered")
+SHARED_FOR_S = 5.0
+
+
+@dataclass(frozen=True)
+class SharedSnapshot:
+    """What everyone arriving in a room sees alike (or every moderator: they also see the questions waiting
+    for approval), as of one event number."""
+
+    seq: int
+    made_at: float
+    poll_ids: list[int]
+    questions: list[dict[str, Any]]
+    questions_json: str
+    # The snapshot's JSON up to the per-person fields, without its closing brace.
+    head_json: str
+
+
+class SnapshotCache:
+    """One per worker. A crowd arriving when a session starts would read the same 100 messages, questions
+    and polls once per person; here once per room and event number. Every change in a room is a numbered
+    event, so an entry is exact until the next one; what changes without an event (an author's new name, an
+    announcement's hour running out) is read again after SHARED_FOR_S at the latest."""
+
+    def __init__(self, keep_for: float = SHARED_FOR_S) -> None:
+        self.keep_for = keep_for
+        self._entries: dict[tuple[int, bool], SharedSnapshot] = {}
+
+    def get(self, room_id: int, moderator: bool, seq: int) -> SharedSnapshot | None:
+        entry = self._entries.get((room_id, moderator))
+        if entry is None or entry.seq != seq or time.monotonic() - entry.made_at > self.keep_for:
+            return None
+        return entry
+
+    def put(self, room_id: int, moderator: bool, entry: SharedSnapshot) -> None:
+        self._entries[(room_id, moderator)] = entry
+
+    def forget(self, room_id: int) -> None:
+        for moderator in (False, True):
+            self._entries.pop((room_id, moderator), None)
+
+
+def _questions_query(session_id: int) -> Select[tuple[Question, str]]:
+    return (
         select(Question, User.name)
         .join(User, User.id == Question.user_id)
-        .where(Question.session_id == room.session_id)
+        .where(Question.session_id == session_id)
         .order_by(Question.votes.desc(), Question.id)
     )
+
+
+async def _read_shared(db: AsyncSession, room_id: int, seq: int, moderator: bool) -> SharedSnapshot:
+    room = await db.get_one(Room, room_id)
+    questions_query = _questions_query(room_id)
     if not moderator:
-        questions_query = questions_query.where(visible)
+        questions_query = questions_query.where(Question.status.in_(PUBLIC_QUESTION))
     questions = [question_json(q, name) for q, name in (await db.execute(questions_query)).all()]
-    my_question_votes = set(
-        (
-            await db.scalars(
-                select(QuestionVote.question_id)
-                .join(Question, Question.id == QuestionVote.question_id)
-                .where(QuestionVote.user_id == user.id, Question.session_id == room.session_id)
-            )
-        ).all()
-    )
-    polls = list(
-        (await db.scalars(select(Poll).where(Poll.session_id == room.session_id).order_by(Poll.id))).all()
-    )
-    my_poll_votes = dict(
-        (
-            await db.execute(
-                select(PollVote.poll_id, PollVote.option).where(
-                    PollVote.user_id == user.id, PollVote.poll_id.in_([p.id for p in polls])
-                )
-            )
-        ).all()
-    )
-    return {
+    polls = list((await db.scalars(select(Poll).where(Poll.session_id == room_id).order_by(Poll.id))).all())
+    head = {
         "type": "snapshot",
-        "announcement": await latest_announcement(db, room.session_id),
-        "room": room.session_id,
-        "seq": room.last_seq,
+        "announcement": await latest_announcement(db, room_id),
+        "room": room_id,
+        # The number was read first: what the snapshot shows beyond it arrives again, applied idempotently.
+        "seq": seq,
         "chat_closed": room.chat_closed,
         "moderated": room.moderated,
-        "messages": await messages_before(db, room.session_id),
-        "questions": questions,
-        "my_question_votes": sorted(my_question_votes),
+        "messages": await messages_before(db, room_id),
         "polls": [await poll_json(db, poll) for poll in polls],
-        "my_poll_votes": {str(k): v for k, v in my_poll_votes.items()},
     }
+    return SharedSnapshot(
+        seq=seq,
+        made_at=time.monotonic(),
+        poll_ids=[poll.id for poll in polls],
+        questions=questions,
+        questions_json=json.dumps(questions, ensure_ascii=False),
+        head_json=json.dumps(head, ensure_ascii=False)[:-1],
+    )
+
+
+async def snapshot_json(
+    db: AsyncSession, room_id: int, seq: int, user: User, moderator: bool, cache: SnapshotCache
+) -> str:
+    """The room as of event `seq` (read just before), for this person: the shared part from the cache, then
+    their own votes and the questions only they and the moderators see."""
+    shared = cache.get(room_id, moderator, seq)
+    if shared is None:
+        shared = await _read_shared(db, room_id, seq, moderator)
+        cache.put(room_id, moderator, shared)
+    questions_json = shared.questions_json
+    if not moderator:
+        own_hidden = [
+            question_json(q, name)
+            for q, name in (
+                await db.execute(
+                    _questions_query(room_id).where(
+                        Question.user_id == user.id, Question.status.not_in(PUBLIC_QUESTION)
+                    )
+                )
+            ).all()
+        ]
+        if own_hidden:
+            questions = sorted([*shared.questions, *own_hidden], key=lambda q: (-q["votes"], q["id"]))
+            questions_json = json.dumps(questions, ensure_ascii=False)
+    my_question_votes = (
+        await db.scalars(
+            select(QuestionVote.question_id)
+            .join(Question, Question.id == QuestionVote.question_id)
+            .where(QuestionVote.user_id == user.id, Question.session_id == room_id)
+            .order_by(QuestionVote.question_id)
+        )
+    ).all()
+    my_poll_votes: dict[str, int] = {}
+    if shared.poll_ids:
+        rows = await db.execute(
+            select(PollVote.poll_id, PollVote.option).where(
+                PollVote.user_id == user.id, PollVote.poll_id.in_(shared.poll_ids)
+            )
+        )
+        my_poll_votes = {str(poll_id): option for poll_id, option in rows}
+    own = json.dumps({"my_question_votes": list(my_question_votes), "my_poll_votes": my_poll_votes})
+    return f'{shared.head_json},"questions":{questions_json},{own[1:]}'
