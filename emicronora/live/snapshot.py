@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -73,22 +75,43 @@ class SharedSnapshot:
 
 class SnapshotCache:
     """One per worker. A crowd arriving when a session starts would read the same 100 messages, questions
-    and polls once per person; here once per room and event number. Every change in a room is a numbered
-    event, so an entry is exact until the next one; what changes without an event (an author's new name, an
-    announcement's hour running out) is read again after SHARED_FOR_S at the latest."""
+    and polls once per person; here once per room and event number, and arrivals at the same number while it
+    is being read wait for that reading. Every change in a room is a numbered event, so an entry is exact
+    until the next one; what changes without an event (an announcement's hour running out) is read again
+    after SHARED_FOR_S at the latest."""
 
     def __init__(self, keep_for: float = SHARED_FOR_S) -> None:
         self.keep_for = keep_for
         self._entries: dict[tuple[int, bool], SharedSnapshot] = {}
+        # Readings under way; None for the waiters when one failed (they read for themselves).
+        self._readings: dict[tuple[int, bool, int], asyncio.Future[SharedSnapshot | None]] = {}
 
-    def get(self, room_id: int, moderator: bool, seq: int) -> SharedSnapshot | None:
+    async def reading(
+        self, room_id: int, moderator: bool, seq: int, read: Callable[[], Awaitable[SharedSnapshot]]
+    ) -> SharedSnapshot:
         entry = self._entries.get((room_id, moderator))
-        if entry is None or entry.seq != seq or time.monotonic() - entry.made_at > self.keep_for:
-            return None
-        return entry
-
-    def put(self, room_id: int, moderator: bool, entry: SharedSnapshot) -> None:
-        self._entries[(room_id, moderator)] = entry
+        if entry is not None and entry.seq == seq and time.monotonic() - entry.made_at <= self.keep_for:
+            return entry
+        under_way = self._readings.get((room_id, moderator, seq))
+        if under_way is not None:
+            shared = await asyncio.shield(under_way)
+            if shared is not None:
+                return shared
+            return await read()
+        under_way = self._readings[(room_id, moderator, seq)] = asyncio.get_running_loop().create_future()
+        try:
+            shared = await read()
+        except BaseException:
+            under_way.set_result(None)
+            raise
+        finally:
+            del self._readings[(room_id, moderator, seq)]
+        under_way.set_result(shared)
+        entry = self._entries.get((room_id, moderator))
+        # An arrival that read an older number does not replace a newer reading.
+        if entry is None or entry.seq <= seq:
+            self._entries[(room_id, moderator)] = shared
+        return shared
 
     def forget(self, room_id: int) -> None:
         for moderator in (False, True):
@@ -132,15 +155,20 @@ async def _read_shared(db: AsyncSession, room_id: int, seq: int, moderator: bool
     )
 
 
+def with_own_questions(public: list[dict[str, Any]], own: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Everyone's questions and the person's own unapproved ones, in the room's order (votes, then age).
+    Their own read wins: it may be newer than the shared reading (a question dismissed in between)."""
+    own_ids = {question["id"] for question in own}
+    merged = [question for question in public if question["id"] not in own_ids] + own
+    return sorted(merged, key=lambda question: (-question["votes"], question["id"]))
+
+
 async def snapshot_json(
     db: AsyncSession, room_id: int, seq: int, user: User, moderator: bool, cache: SnapshotCache
 ) -> str:
     """The room as of event `seq` (read just before), for this person: the shared part from the cache, then
     their own votes and the questions only they and the moderators see."""
-    shared = cache.get(room_id, moderator, seq)
-    if shared is None:
-        shared = await _read_shared(db, room_id, seq, moderator)
-        cache.put(room_id, moderator, shared)
+    shared = await cache.reading(room_id, moderator, seq, lambda: _read_shared(db, room_id, seq, moderator))
     questions_json = shared.questions_json
     if not moderator:
         own_hidden = [
@@ -154,8 +182,7 @@ async def snapshot_json(
             ).all()
         ]
         if own_hidden:
-            questions = sorted([*shared.questions, *own_hidden], key=lambda q: (-q["votes"], q["id"]))
-            questions_json = json.dumps(questions, ensure_ascii=False)
+            questions_json = json.dumps(with_own_questions(shared.questions, own_hidden), ensure_ascii=False)
     my_question_votes = (
         await db.scalars(
             select(QuestionVote.question_id)

@@ -3,9 +3,13 @@ questions only they and the moderators see, though a crowd arriving together sha
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable, Callable
 
-from emicronora.live.snapshot import SharedSnapshot, SnapshotCache
+import pytest
+
+from emicronora.live.snapshot import SharedSnapshot, SnapshotCache, with_own_questions
 from tests.live.conftest import event_of, joined
 
 
@@ -78,20 +82,82 @@ async def test_a_question_waiting_for_approval_is_in_its_authors_snapshot_and_th
     assert bobs["moderated"] and adas["moderated"] and orgs["moderated"]
 
 
-def shared(seq: int, made_at: float) -> SharedSnapshot:
-    return SharedSnapshot(seq, made_at, [], [], "[]", '{"type":"snapshot"')
+class Reader:
+    """Counts the readings of the room; a reading may be held open, or fail."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.hold = asyncio.Event()
+        self.hold.set()
+        self.fail = False
+
+    def __call__(self, seq: int, made_at: float | None = None) -> Callable[[], Awaitable[SharedSnapshot]]:
+        async def read() -> SharedSnapshot:
+            self.count += 1
+            await self.hold.wait()
+            if self.fail:
+                raise ConnectionError("the database went away")
+            return SharedSnapshot(seq, made_at or time.monotonic(), [], [], "[]", f'{{"seq":{seq}')
+
+        return read
 
 
-def test_a_kept_reading_serves_its_own_event_number_for_a_few_seconds_only() -> None:
-    cache = SnapshotCache(keep_for=5.0)
-    now = time.monotonic()
-    cache.put(1, False, shared(7, now))
-    assert cache.get(1, False, 7) is not None
-    assert cache.get(1, False, 8) is None  # an event came since
-    assert cache.get(1, True, 7) is None  # the moderators' reading is another one
-    assert cache.get(2, False, 7) is None
-    cache.put(1, False, shared(7, now - 6.0))
-    assert cache.get(1, False, 7) is None  # what changes without an event is read again
-    cache.put(1, False, shared(7, now))
+async def test_one_reading_serves_its_event_number_for_a_few_seconds_only() -> None:
+    cache, read = SnapshotCache(keep_for=5.0), Reader()
+    first = await cache.reading(1, False, 7, read(7))
+    assert await cache.reading(1, False, 7, read(7)) is first and read.count == 1
+    await cache.reading(1, True, 7, read(7))  # the moderators' reading is another one
+    await cache.reading(2, False, 7, read(7))
+    assert read.count == 3
+    await cache.reading(1, False, 8, read(8))  # an event came since
+    assert read.count == 4
     cache.forget(1)
-    assert cache.get(1, False, 7) is None
+    await cache.reading(1, False, 8, read(8))
+    assert read.count == 5
+    # What changes without an event is read again after a few seconds.
+    stale = SnapshotCache(keep_for=5.0)
+    await stale.reading(1, False, 7, read(7, time.monotonic() - 6.0))
+    await stale.reading(1, False, 7, read(7))
+    assert read.count == 7
+
+
+async def test_arrivals_during_a_reading_wait_for_it_and_an_older_number_does_not_replace_a_newer() -> None:
+    cache, read = SnapshotCache(), Reader()
+    read.hold.clear()
+    crowd = [asyncio.create_task(cache.reading(1, False, 7, read(7))) for _ in range(30)]
+    await asyncio.sleep(0)
+    read.hold.set()
+    readings = await asyncio.gather(*crowd)
+    assert read.count == 1 and all(r is readings[0] for r in readings)
+    newer = await cache.reading(1, False, 9, read(9))
+    await cache.reading(1, False, 8, read(8))  # a late arrival that read the number before the last event
+    assert await cache.reading(1, False, 9, read(9)) is newer and read.count == 3
+
+
+async def test_when_a_reading_fails_those_waiting_read_for_themselves() -> None:
+    cache, read = SnapshotCache(), Reader()
+    read.hold.clear()
+    read.fail = True
+    first = asyncio.create_task(cache.reading(1, False, 7, read(7)))
+    await asyncio.sleep(0)
+    second = asyncio.create_task(cache.reading(1, False, 7, read(7)))
+    await asyncio.sleep(0)
+    read.hold.set()
+    with pytest.raises(ConnectionError):
+        await first
+    with pytest.raises(ConnectionError):
+        await second
+    assert read.count == 2
+    read.fail = False
+    assert (await cache.reading(1, False, 7, read(7))).seq == 7
+
+
+def test_a_persons_own_questions_join_the_public_ones_in_the_rooms_order() -> None:
+    public = [{"id": 1, "votes": 3, "status": "approved"}, {"id": 4, "votes": 0, "status": "approved"}]
+    own = [{"id": 2, "votes": 1, "status": "pending"}, {"id": 4, "votes": 0, "status": "dismissed"}]
+    # Question 4 was dismissed after the shared reading: the person's own, newer read wins.
+    assert with_own_questions(public, own) == [
+        {"id": 1, "votes": 3, "status": "approved"},
+        {"id": 2, "votes": 1, "status": "pending"},
+        {"id": 4, "votes": 0, "status": "dismissed"},
+    ]
