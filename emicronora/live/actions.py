@@ -60,21 +60,37 @@ def question_json(question: Question, author_name: str) -> dict[str, Any]:
     }
 
 
-async def poll_json(db: AsyncSession, poll: Poll) -> dict[str, Any]:
+async def poll_counts(db: AsyncSession, polls: list[Poll]) -> dict[int, list[int]]:
+    """Votes per option of each poll, in one query."""
+    counts = {poll.id: [0] * len(poll.options) for poll in polls}
+    if not polls:
+        return counts
     rows = await db.execute(
-        select(PollVote.option, func.count()).where(PollVote.poll_id == poll.id).group_by(PollVote.option)
+        select(PollVote.poll_id, PollVote.option, func.count())
+        .where(PollVote.poll_id.in_(list(counts)))
+        .group_by(PollVote.poll_id, PollVote.option)
     )
-    counts = [0] * len(poll.options)
-    for option, count in rows:
-        if 0 <= option < len(counts):
-            counts[option] = count
-    return {
-        "id": poll.id,
-        "question": poll.question,
-        "options": poll.options,
-        "counts": counts,
-        "is_open": poll.is_open,
-    }
+    for poll_id, option, count in rows:
+        if 0 <= option < len(counts[poll_id]):
+            counts[poll_id][option] = count
+    return counts
+
+
+def polls_json(polls: list[Poll], counts: dict[int, list[int]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": poll.id,
+            "question": poll.question,
+            "options": poll.options,
+            "counts": counts[poll.id],
+            "is_open": poll.is_open,
+        }
+        for poll in polls
+    ]
+
+
+async def poll_json(db: AsyncSession, poll: Poll) -> dict[str, Any]:
+    return polls_json([poll], await poll_counts(db, [poll]))[0]
 
 
 def _question_audience(question: Question) -> Audience | None:

@@ -41,18 +41,30 @@ class Audience:
         )
 
 
+def _message(
+    session_id: int, seq: int, kind: str, payload: dict[str, Any], client_id: str | None
+) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "type": "event",
+        "room": session_id,
+        "seq": seq,
+        "event": {"type": kind, **payload},
+    }
+    if client_id:
+        message["client_id"] = client_id
+    return message
+
+
 @dataclass(frozen=True)
 class StoredEvent:
     session_id: int
     seq: int
     kind: str
     payload: dict[str, Any]
+    # The wire message, encoded and framed once for every socket of the room (see live/wire.py).
+    prepared: PreparedText = field(compare=False, repr=False)
     audience: Audience | None = None
     client_id: str | None = None
-    # Filled in once per event, so that a room of thousands encodes it once.
-    wire: str = field(default="", compare=False)
-    # The wire message framed once for every socket (see live/wire.py).
-    prepared: PreparedText = field(default_factory=lambda: PreparedText(""), compare=False, repr=False)
 
     @classmethod
     def build(
@@ -64,19 +76,21 @@ class StoredEvent:
         audience: Audience | None = None,
         client_id: str | None = None,
     ) -> StoredEvent:
-        message = {"type": "event", "room": session_id, "seq": seq, "event": {"type": kind, **payload}}
-        if client_id:
-            message["client_id"] = client_id
-        # Compact: every byte is compressed and written once per person in the room.
+        message = _message(session_id, seq, kind, payload, client_id)
+        # Compact: every byte is written once per person in the room.
         wire = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
-        return cls(session_id, seq, kind, payload, audience, client_id, wire, PreparedText(wire))
+        return cls(session_id, seq, kind, payload, PreparedText(wire), audience, client_id)
+
+    @property
+    def wire(self) -> str:
+        return self.prepared.text
 
     def for_broadcast(self) -> str:
         """What travels between workers: the wire message plus who may see it."""
-        data = json.loads(self.wire)
+        message = _message(self.session_id, self.seq, self.kind, self.payload, self.client_id)
         if self.audience is not None:
-            data["audience"] = self.audience.to_json()
-        return json.dumps(data, ensure_ascii=False)
+            message["audience"] = self.audience.to_json()
+        return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_broadcast(cls, raw: str) -> StoredEvent:

@@ -267,9 +267,9 @@ class RoomHub:
             await self._fan_out(event)
 
     async def _fan_out(self, event: StoredEvent) -> None:
-        """Called under the room's lock, so events leave in order. Every offer wakes a writer task, and a
-        database round trip answered meanwhile waits for all of them (a chat post makes several in a row):
-        the loop gets a turn between slices, so that a crowd's fan-out does not stretch the posts behind."""
+        """Called under the room's lock, so events leave in order. A database round trip answered meanwhile
+        waits for the whole fan-out (a chat post makes several in a row): the loop gets a turn between
+        slices, so that a crowd's fan-out does not stretch the posts behind."""
         connections = tuple(self.rooms.get(event.session_id, ()))
         for start in range(0, len(connections), FAN_OUT_SLICE):
             if start:

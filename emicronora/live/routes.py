@@ -100,12 +100,13 @@ async def _send_start(
 ) -> int:
     """A resuming client gets exactly the events after its last one; a new client a snapshot."""
     sessionmaker = sessionmaker_of(websocket)
+    hub: RoomHub = websocket.state.hub
     welcome: dict[str, Any] = {
         "type": "welcome",
         "room": room_id,
         "user": {"id": user.id, "name": user.name},
         "moderator": connection.is_moderator,
-        "presence": max(1, websocket.state.hub.local_count(room_id)),
+        "presence": max(1, hub.local_count(room_id)),
     }
     async with sessionmaker() as db:
         current = await last_seq(db, room_id)
@@ -118,7 +119,6 @@ async def _send_start(
                     if connection.sees(event):
                         await send(event.prepared)
                 return missed[-1].seq if missed else after
-        hub: RoomHub = websocket.state.hub
         snapshot = await snapshot_json(db, room_id, current, user, connection.is_moderator, hub.snapshots)
     await websocket.send_text(json.dumps({**welcome, "resumed": False, "seq": current}))
     await websocket.send_text(snapshot)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.live.actions import message_json, poll_json, question_json
+from emicronora.live.actions import message_json, poll_counts, polls_json, question_json
 from emicronora.models import ChatMessage, Poll, PollVote, Question, QuestionVote, Room, RoomEvent, User
 
 RECENT_MESSAGES = 100
@@ -143,7 +143,7 @@ async def _read_shared(db: AsyncSession, room_id: int, seq: int, moderator: bool
         "chat_closed": room.chat_closed,
         "moderated": room.moderated,
         "messages": await messages_before(db, room_id),
-        "polls": [await poll_json(db, poll) for poll in polls],
+        "polls": polls_json(polls, await poll_counts(db, polls)),
     }
     return SharedSnapshot(
         seq=seq,

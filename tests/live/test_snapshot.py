@@ -38,15 +38,22 @@ async def test_someone_arriving_after_a_change_sees_it_though_others_arrived_jus
     # In the order Ada acted.
     await org.wait_for(lambda m: event_of("poll.updated")(m) and m["event"]["poll"]["counts"] == [0, 1])
     await org.wait_for(lambda m: event_of("question.updated")(m) and m["event"]["question"]["votes"] == 1)
+    await org.send(type="poll.open", question="Quelle longueur d'onde ?", options=["UV", "IR", "vert"])
+    second = await ada.wait_for(
+        lambda m: event_of("poll.updated")(m) and m["event"]["poll"]["id"] != poll["id"]
+    )
+    await ada.send(type="poll.vote", poll_id=second["event"]["poll"]["id"], option=0)
+    await org.wait_for(lambda m: event_of("poll.updated")(m) and m["event"]["poll"]["counts"] == [1, 0, 0])
 
     again = await arrive(open_room, room["id"], room["bob_cookie"])
     assert [m["body"] for m in again["messages"]] == ["Bonjour"]
     assert [(q["body"], q["votes"]) for q in again["questions"]] == [("Quelle cadence ?", 1)]
-    assert [p["counts"] for p in again["polls"]] == [[0, 1]]
+    assert [p["counts"] for p in again["polls"]] == [[0, 1], [1, 0, 0]]
     assert again["seq"] > first["seq"]
     # Her own votes come back to Ada, not to Bob.
     hers = await arrive(open_room, room["id"], room["ada_cookie"])
-    assert hers["my_question_votes"] == [question["id"]] and hers["my_poll_votes"] == {str(poll["id"]): 1}
+    assert hers["my_question_votes"] == [question["id"]]
+    assert hers["my_poll_votes"] == {str(poll["id"]): 1, str(second["event"]["poll"]["id"]): 0}
     assert again["my_question_votes"] == [] and again["my_poll_votes"] == {}
 
 
