@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from emicronora import db
@@ -43,6 +43,31 @@ from emicronora.videos.routes import routes as video_routes
 from emicronora.web.errors import EXCEPTION_HANDLERS
 from emicronora.web.middleware import CSRFMiddleware, SecurityHeadersMiddleware, VisitorMiddleware
 from emicronora.web.templating import create_templates
+
+# One line per area. An area's URL table is its routes.py: `routes`, and `organiser_routes` for its pages
+# under /organiser, written relative to that mount.
+PUBLIC_ROUTES: list[BaseRoute] = [
+    *programme_routes,
+    *account_routes,
+    *recovery_routes,
+    *mail_routes,
+    *calendar_routes,
+    *export_routes,
+    *live_routes,
+    *media_routes,
+    *showroom_routes,
+    *video_routes,
+    *pitch_routes,
+    *b2b_marketplace_routes,
+    *b2b_meeting_routes,
+    *b2b_organiser_routes,
+    *people_routes,
+    *audit_routes,
+    *dashboard_routes,
+]
+ORGANISER_ROUTES: list[BaseRoute] = [
+    *organiser_routes,
+]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -87,25 +112,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await engine.dispose()
 
     routes = [
-        *programme_routes,
-        *account_routes,
-        *recovery_routes,
-        *mail_routes,
-        # Before the /organiser mount: the organiser's calendar exports live with the calendar area.
-        *calendar_routes,
-        *export_routes,
-        *live_routes,
-        *media_routes,
-        *showroom_routes,
-        *video_routes,
-        *pitch_routes,
-        *b2b_marketplace_routes,
-        *b2b_meeting_routes,
-        *b2b_organiser_routes,
-        *people_routes,
-        *audit_routes,
-        *dashboard_routes,
-        Mount("/organiser", routes=organiser_routes),
+        *PUBLIC_ROUTES,
+        # Every organiser page of every area, under one mount: each area lists its own, relative to it.
+        Mount("/organiser", routes=ORGANISER_ROUTES),
         Mount("/api", routes=api_routes),
         Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
     ]
@@ -118,6 +127,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         debug=settings.debug,
         routes=routes,
         middleware=middleware,
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )

@@ -9,15 +9,24 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from emicronora.db.search import FOLD_FUNCTION
+from emicronora.text import fold
+
 
 def _unicode_lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
+
+
+def _fold(value: Any) -> Any:
+    return fold(value) if isinstance(value, str) else value
 
 
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # SQLite's own lower() folds ASCII letters only: a search for "élodie" would miss "Élodie", which
     # PostgreSQL finds. Deterministic, so that SQLite may still use it wherever a built-in may go.
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+    # PostgreSQL gets the same function from a migration (lower(unaccent(...))): search ignores accents alike.
+    dbapi_connection.create_function(FOLD_FUNCTION, 1, _fold, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
