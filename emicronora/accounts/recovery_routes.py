@@ -14,7 +14,7 @@ from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.mail import tokens
 from emicronora.web.context import client_ip, sessionmaker_of, settings_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 # The page's address holds the link's secret: the browser must neither send it as the Referer of the page's

@@ -20,7 +20,7 @@ from emicronora.web.context import (
     sessionmaker_of,
     settings_of,
 )
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.middleware import LOCALE_COOKIE
 from emicronora.web.templating import render
 

@@ -22,7 +22,7 @@ from emicronora.i18n import _
 from emicronora.mail import notify as mail_notify
 from emicronora.models import B2BProfile, MeetingRequest
 from emicronora.web.context import require_organiser, require_user, sessionmaker_of, settings_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 REQUESTS_PAGE = "/b2b/requests"

@@ -20,7 +20,7 @@ from emicronora.mail import notify as mail_notify
 from emicronora.models import Meeting, MeetingSlot, SolveRun
 from emicronora.programme import queries as programme
 from emicronora.web.context import require_organiser, sessionmaker_of, settings_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 BASE = "/organiser/b2b"

@@ -16,7 +16,7 @@ from emicronora.forms import Form
 from emicronora.models import B2B_ROLES, ITEM_KINDS, B2BProfile, CooperationItem, User
 from emicronora.showroom import domain
 from emicronora.web.context import require_user, sessionmaker_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 PROFILE_URL = "/b2b/profile"

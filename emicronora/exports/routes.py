@@ -22,7 +22,7 @@ from emicronora.models import Day, ExportJob, User
 from emicronora.periods import query_form
 from emicronora.programme import queries as programme
 from emicronora.web.context import require_organiser, sessionmaker_of, settings_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 # Above this many rows a download would hold a database connection and the client for long: the page

@@ -33,7 +33,7 @@ from emicronora.live.wire import PREPARED, PreparedText
 from emicronora.models import Session, User
 from emicronora.settings import Settings
 from emicronora.web.context import current_user, require_organiser, sessionmaker_of, settings_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 POLICY_VIOLATION = 1008

@@ -14,7 +14,7 @@ from emicronora.mail.compose import KIND_LABELS, OPTIONAL_KINDS
 from emicronora.models import OutboxEmail, User
 from emicronora.organiser.common import get_or_404
 from emicronora.web.context import require_organiser, require_user, sessionmaker_of, settings_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 PREFERENCES_PAGE = "/account/email"

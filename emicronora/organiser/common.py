@@ -15,7 +15,7 @@ from emicronora import audit
 from emicronora.forms import Form
 from emicronora.programme import operations
 from emicronora.web.context import require_organiser, sessionmaker_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 OVERVIEW = "/organiser/"

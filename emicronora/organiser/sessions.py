@@ -21,7 +21,7 @@ from emicronora.models import Session
 from emicronora.organiser.common import OVERVIEW, edit_page, get_or_404, move_action, now, see_other
 from emicronora.programme import domain, operations, queries
 from emicronora.web.context import require_organiser, sessionmaker_of, settings_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 TEMPLATE = "organiser/session_form.html"

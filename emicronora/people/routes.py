@@ -23,7 +23,7 @@ from emicronora.people import directory, roles
 from emicronora.programme import queries as programme
 from emicronora.showroom import operations as showrooms
 from emicronora.web.context import require_organiser, sessionmaker_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 BASE = "/organiser/people"

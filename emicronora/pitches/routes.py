@@ -17,7 +17,7 @@ from emicronora.models import Company, PitchProposal, PitchSlot, Theme
 from emicronora.pitches import proposals, scheduling
 from emicronora.programme import queries as programme
 from emicronora.web.context import require_organiser, require_user, sessionmaker_of, settings_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 EXHIBITOR_PAGE = "/exhibitor-area/pitches"

@@ -16,7 +16,7 @@ from emicronora.live import embeds
 from emicronora.pitches.scheduling import running_order
 from emicronora.programme import domain, queries
 from emicronora.web.context import current_user, require_user, sessionmaker_of, settings_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.middleware import CONTENT_SECURITY_POLICY
 from emicronora.web.templating import render
 

@@ -16,7 +16,7 @@ from emicronora.programme.operations import DIRECTIONS, Direction
 from emicronora.showroom import area, domain, images, operations, queries
 from emicronora.showroom.multipart import read_form_with_image
 from emicronora.web.context import media_of, require_organiser, sessionmaker_of, settings_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 SHOWROOM_TEMPLATE = "showroom/edit.html"

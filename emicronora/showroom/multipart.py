@@ -7,7 +7,7 @@ from starlette.requests import Request
 
 from emicronora.forms import Form
 from emicronora.showroom.images import Upload
-from emicronora.web.forms import MAX_FIELD_LENGTH
+from emicronora.web.formdata import MAX_FIELD_LENGTH
 
 MAX_FILENAME = 200
 

@@ -16,7 +16,7 @@ from emicronora.models import Company, User
 from emicronora.showroom import access, domain, leads, queries
 from emicronora.showroom.images import media_url
 from emicronora.web.context import current_user, require_user, sessionmaker_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 MAX_FILTER_LENGTH = 60

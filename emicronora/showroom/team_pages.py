@@ -15,7 +15,7 @@ from emicronora.i18n import _
 from emicronora.models import Company, User
 from emicronora.showroom import area, invitations, queries
 from emicronora.web.context import require_user, sessionmaker_of, settings_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 TEAM_TEMPLATE = "showroom/team.html"

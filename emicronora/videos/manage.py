@@ -26,7 +26,7 @@ from emicronora.programme import queries as programme_queries
 from emicronora.showroom.multipart import read_form_with_image
 from emicronora.videos import operations, pages, permissions, queries
 from emicronora.web.context import current_user, media_of, require_user, sessionmaker_of, settings_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.templating import render
 
 AREA = "/exhibitor-area/videos"

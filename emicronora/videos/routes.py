@@ -22,7 +22,7 @@ from emicronora.showroom import access as showroom_access
 from emicronora.showroom import leads
 from emicronora.videos import manage, operations, pages, permissions, queries
 from emicronora.web.context import current_user, require_user, sessionmaker_of
-from emicronora.web.forms import read_form
+from emicronora.web.formdata import read_form
 from emicronora.web.middleware import CONTENT_SECURITY_POLICY
 from emicronora.web.templating import render
 
