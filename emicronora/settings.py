@@ -1,12 +1,19 @@
-"""Every setting, read once from the environment (EMICRONORA_*), typed, with safe defaults."""
+"""Every setting, read once from the environment (EMICRONORA_*), typed, with safe defaults.
+
+`Settings.from_env` derives what it reads from the dataclass itself: every field is settable as
+EMICRONORA_<FIELD NAME> (or the name in its metadata), parsed by its type and checked against its range, so a
+new field cannot be forgotten. A plain dataclass rather than pydantic-settings: some thirty scalars do not
+justify a dependency of that size, and the checks that need care (URLs, time zone, the mail sender) are ours
+either way."""
 
 from __future__ import annotations
 
 import os
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any, get_type_hints
 from zoneinfo import ZoneInfo
 
 from emicronora.mail.config import MailConfigError, MailServer, check_sender, parse_smtp_url
@@ -57,6 +64,13 @@ def _secret_key_from_file(path: Path) -> str:
     return key
 
 
+def _range(low: int, high: int, env: str = "") -> dict[str, Any]:
+    return {"range": (low, high), **({"env": env} if env else {})}
+
+
+MINUTES_IN_A_WEEK = 7 * 24 * 60
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'emicronora.sqlite3'}"
@@ -70,25 +84,26 @@ class Settings:
     # Prefixes the Redis channel and presence keys, so that several sites can share one Redis.
     broadcast_channel: str = "emicronora:events"
     media_dir: str = str(PROJECT_ROOT / "var" / "media")
-    max_video_mb: int = 500
-    max_image_mb: int = 8
-    company_quota_mb: int = 2000
+    max_video_mb: int = field(default=500, metadata=_range(1, 1_000_000))
+    max_image_mb: int = field(default=8, metadata=_range(1, 1_000))
+    company_quota_mb: int = field(default=2000, metadata=_range(1, 100_000_000))
     # B2B meetings get a video room: this address plus a random room name.
     meeting_room_url: str = "https://meet.jit.si/"
-    event_timezone: str = "Europe/Paris"
+    event_timezone: str = field(default="Europe/Paris", metadata={"env": "TIMEZONE"})
     default_locale: str = "fr"
     debug: bool = False
     # Sessions: organisers hold power, so an unattended organiser tab logs out quickly.
-    session_idle_minutes_organiser: int = 30
-    session_idle_minutes: int = 12 * 60
-    session_absolute_hours: int = 12
-    login_max_failures_per_account: int = 5
-    login_max_failures_per_ip: int = 20
-    login_window_minutes: int = 15
+    session_idle_minutes_organiser: int = field(default=30, metadata=_range(1, MINUTES_IN_A_WEEK))
+    session_idle_minutes: int = field(default=12 * 60, metadata=_range(1, MINUTES_IN_A_WEEK))
+    session_absolute_hours: int = field(default=12, metadata=_range(1, 24 * 90))
+    login_max_failures_per_account: int = field(default=5, metadata=_range(1, 1_000))
+    login_max_failures_per_ip: int = field(default=20, metadata=_range(1, 100_000))
+    login_window_minutes: int = field(default=15, metadata=_range(1, 24 * 60))
     # Forms, including an image or two; video uploads stream past this limit with their own cap.
-    max_body_bytes: int = 10 * 1024 * 1024
-    argon2_time_cost: int = 3
-    argon2_memory_kib: int = 65536
+    max_body_bytes: int = field(default=10 * 1024 * 1024, metadata=_range(1024, 1024**3))
+    # At least what the argon2 library recommends (RFC 9106's second choice); tests lower them.
+    argon2_time_cost: int = field(default=3, metadata=_range(1, 100))
+    argon2_memory_kib: int = field(default=65536, metadata=_range(8, 4 * 1024 * 1024))
     # smtp://user:pass@host:587?starttls=1, smtps://host or file:///folder; empty: <media_dir>/mail.
     smtp_url: str = field(default="", repr=False)
     mail_from: str = "e-Micronora <noreply@e-micronora.example>"
@@ -111,74 +126,78 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """The settings from `environ` (the process environment by default); SettingsError names the variable
+        that cannot be used and why."""
         env = dict(os.environ if environ is None else environ)
-        defaults = cls()
+        types = get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for setting in fields(cls):
+            name = env_name(setting.name, setting.metadata)
+            if name not in env:
+                continue
+            raw = env[name]
+            kind = types[setting.name]
+            if kind is bool:
+                values[setting.name] = _bool(raw, name)
+            elif kind is int:
+                number = _int(raw, name)
+                low, high = setting.metadata.get("range", (None, None))
+                if low is not None and not low <= number <= high:
+                    raise SettingsError(f"{name} must be between {low} and {high}, not {number}")
+                values[setting.name] = number
+            elif kind == tuple[str, ...]:
+                values[setting.name] = _hosts(raw, name)
+            else:
+                values[setting.name] = raw
+        if not values.get("secret_key"):
+            values["secret_key"] = _secret_key_from_file(PROJECT_ROOT / "var" / "secret_key")
+        settings = cls(**values)
+        settings.check()
+        return settings
 
-        def get(name: str, default: str) -> str:
-            return env.get(f"EMICRONORA_{name}", default)
-
-        secret = get("SECRET_KEY", "")
-        if not secret:
-            secret = _secret_key_from_file(PROJECT_ROOT / "var" / "secret_key")
-        if len(secret) < 32:
+    def check(self) -> None:
+        """The rules between and within settings that a type cannot express."""
+        if len(self.secret_key) < 32:
             raise SettingsError("EMICRONORA_SECRET_KEY must be at least 32 characters long")
-        tz_name = get("TIMEZONE", defaults.event_timezone)
         try:
-            ZoneInfo(tz_name)
+            ZoneInfo(self.event_timezone)
         except Exception:
-            raise SettingsError(f"EMICRONORA_TIMEZONE is not a known time zone: {tz_name!r}") from None
-        broadcast_url = get("BROADCAST_URL", defaults.broadcast_url)
-        if not broadcast_url.startswith(("memory://", "redis://", "rediss://")):
+            raise SettingsError(
+                f"EMICRONORA_TIMEZONE is not a known time zone: {self.event_timezone!r}"
+            ) from None
+        if not self.broadcast_url.startswith(("memory://", "redis://", "rediss://")):
             raise SettingsError("EMICRONORA_BROADCAST_URL must start with memory://, redis:// or rediss://")
-        locale = get("DEFAULT_LOCALE", defaults.default_locale)
-        if locale not in ("fr", "en"):
+        if self.default_locale not in ("fr", "en"):
             raise SettingsError("EMICRONORA_DEFAULT_LOCALE must be fr or en")
-        smtp_url = get("SMTP_URL", "")
-        mail_from = get("MAIL_FROM", defaults.mail_from)
+        if not self.site_url.startswith(("http://", "https://")):
+            raise SettingsError("EMICRONORA_SITE_URL must start with http:// or https://")
+        if not self.meeting_room_url.startswith("https://"):
+            raise SettingsError("EMICRONORA_MEETING_ROOM_URL must start with https://")
+        if not self.database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise SettingsError(
+                "EMICRONORA_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+            )
         try:
-            if smtp_url:
-                parse_smtp_url(smtp_url)
+            if self.smtp_url:
+                parse_smtp_url(self.smtp_url)
         except MailConfigError as error:
             raise SettingsError(f"EMICRONORA_SMTP_URL cannot be used: {error}") from None
         try:
-            check_sender(mail_from)
+            check_sender(self.mail_from)
         except MailConfigError as error:
             raise SettingsError(f"EMICRONORA_MAIL_FROM cannot be used: {error}") from None
-        return cls(
-            database_url=get("DATABASE_URL", defaults.database_url),
-            secret_key=secret,
-            site_url=get("SITE_URL", defaults.site_url),
-            contact_email=get("CONTACT_EMAIL", defaults.contact_email),
-            broadcast_url=broadcast_url,
-            broadcast_channel=get("BROADCAST_CHANNEL", defaults.broadcast_channel),
-            media_dir=get("MEDIA_DIR", defaults.media_dir),
-            meeting_room_url=get("MEETING_ROOM_URL", defaults.meeting_room_url),
-            max_video_mb=_int(get("MAX_VIDEO_MB", str(defaults.max_video_mb)), "EMICRONORA_MAX_VIDEO_MB"),
-            max_image_mb=_int(get("MAX_IMAGE_MB", str(defaults.max_image_mb)), "EMICRONORA_MAX_IMAGE_MB"),
-            company_quota_mb=_int(
-                get("COMPANY_QUOTA_MB", str(defaults.company_quota_mb)), "EMICRONORA_COMPANY_QUOTA_MB"
-            ),
-            jitsi_hosts=_hosts(get("JITSI_HOSTS", ",".join(defaults.jitsi_hosts)), "EMICRONORA_JITSI_HOSTS"),
-            event_timezone=tz_name,
-            default_locale=locale,
-            debug=_bool(get("DEBUG", "false"), "EMICRONORA_DEBUG"),
-            session_idle_minutes_organiser=_int(
-                get("SESSION_IDLE_MINUTES_ORGANISER", str(defaults.session_idle_minutes_organiser)),
-                "EMICRONORA_SESSION_IDLE_MINUTES_ORGANISER",
-            ),
-            session_absolute_hours=_int(
-                get("SESSION_ABSOLUTE_HOURS", str(defaults.session_absolute_hours)),
-                "EMICRONORA_SESSION_ABSOLUTE_HOURS",
-            ),
-            max_body_bytes=_int(
-                get("MAX_BODY_BYTES", str(defaults.max_body_bytes)), "EMICRONORA_MAX_BODY_BYTES"
-            ),
-            argon2_time_cost=_int(
-                get("ARGON2_TIME_COST", str(defaults.argon2_time_cost)), "EMICRONORA_ARGON2_TIME_COST"
-            ),
-            argon2_memory_kib=_int(
-                get("ARGON2_MEMORY_KIB", str(defaults.argon2_memory_kib)), "EMICRONORA_ARGON2_MEMORY_KIB"
-            ),
-            smtp_url=smtp_url,
-            mail_from=mail_from,
-        )
+        if self.session_idle_minutes_organiser > self.session_absolute_hours * 60:
+            raise SettingsError(
+                "EMICRONORA_SESSION_IDLE_MINUTES_ORGANISER cannot be longer than "
+                "EMICRONORA_SESSION_ABSOLUTE_HOURS"
+            )
+
+
+def env_name(field_name: str, metadata: Any) -> str:
+    """A setting's variable: EMICRONORA_ and the field's name, or the name its metadata gives."""
+    return "EMICRONORA_" + (metadata.get("env") or field_name.upper())
+
+
+def settable_variables() -> list[str]:
+    """Every variable `from_env` reads, in the order of the fields (the README's table lists them all)."""
+    return [env_name(setting.name, setting.metadata) for setting in fields(Settings)]
