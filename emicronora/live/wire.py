@@ -11,25 +11,29 @@ dozen bytes and costs every reader more than it saves (Node's `ws` does not comp
 
 The application asks for it by adding a ``PreparedText`` under ``PREPARED`` to a ``websocket.send`` message
 that also carries the ``text``; another ASGI server ignores the unknown key and sends the text as usual.
+
+The protocol (live/wire_protocol.py) subclasses uvicorn's sans-I/O protocol and overrides a method uvicorn
+does not document, so a rename upstream could silently undo it. At start-up (the import of this module, which
+`uvicorn --ws emicronora.live.wire:RoomSocketProtocol` performs) every uvicorn name it relies on is checked;
+if one is missing, `RoomSocketProtocol` is uvicorn's stock protocol and a warning says which name is gone.
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import logging
 from typing import Any
 
-from uvicorn.config import Config
-from uvicorn.protocols.utils import ClientDisconnected
-from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-from uvicorn.server import ServerState
-from websockets.extensions.permessage_deflate import PerMessageDeflate, ServerPerMessageDeflateFactory
+from websockets.extensions.permessage_deflate import PerMessageDeflate
 from websockets.frames import Frame, Opcode
-from websockets.protocol import State
-from websockets.server import ServerProtocol
+
+logger = logging.getLogger(__name__)
 
 PREPARED = "emicronora.prepared"
 # Uvicorn's own choices for a server socket: a small window and little memory per compressor.
-_WINDOW_BITS = 12
-_COMPRESS_SETTINGS = {"memLevel": 5}
+WINDOW_BITS = 12
+COMPRESS_SETTINGS = {"memLevel": 5}
 COMPRESS_FROM_BYTES = 1024
 
 
@@ -53,76 +57,85 @@ class PreparedText:
             extensions = []
             if window_bits:
                 extensions = [
-                    PerMessageDeflate(False, True, _WINDOW_BITS, window_bits, dict(_COMPRESS_SETTINGS))
+                    PerMessageDeflate(False, True, WINDOW_BITS, window_bits, dict(COMPRESS_SETTINGS))
                 ]
             framed = Frame(Opcode.TEXT, self._data).serialize(mask=False, extensions=extensions)
             self._frames[window_bits] = framed
         return framed
 
 
-def _shared_window_bits(connection: ServerProtocol) -> int | None:
-    """The key of the frame this socket can take: 0 uncompressed, else the compressor's window bits; None
-    when its frames depend on what it sent before (another extension, or a deflate context kept)."""
-    extensions = connection.extensions
-    if not extensions:
-        return 0
-    if len(extensions) == 1:
-        deflate = extensions[0]
-        if isinstance(deflate, PerMessageDeflate) and deflate.local_no_context_takeover:
-            return deflate.local_max_window_bits
-    return None
+SANSIO_MODULE = "uvicorn.protocols.websockets.websockets_sansio_impl"
+SANSIO_CLASS = "WebSocketsSansIOProtocol"
+# module -> names the protocol imports from it.
+IMPORTED_NAMES = {
+    SANSIO_MODULE: (SANSIO_CLASS,),
+    "uvicorn.config": ("Config",),
+    "uvicorn.protocols.utils": ("ClientDisconnected",),
+    "uvicorn.server": ("ServerState",),
+}
+# What the subclass overrides, calls or reads on uvicorn's protocol.
+OVERRIDDEN_METHODS = ("__init__", "send", "keepalive_timeout")
+INIT_PARAMETERS = ("config", "server_state", "app_state", "_loop")
+INSTANCE_ATTRIBUTES = (
+    "conn", "config", "writable", "disconnected", "transport", "handshake_complete", "initial_response",
+    "close_sent",
+)  # fmt: skip
+STOCK_PROTOCOL = ("uvicorn.protocols.websockets.auto", "AutoWebSocketsProtocol")
 
 
-class RoomSocketProtocol(WebSocketsSansIOProtocol):
-    """Uvicorn's sans-I/O WebSocket protocol, with the compression contexts reset per message and prepared
-    frames written as they are. Everything else (handshake, close, pings, back-pressure) is uvicorn's."""
+def missing_uvicorn_names() -> list[str]:
+    """The uvicorn names the room protocol relies on that this uvicorn does not have (empty: all there)."""
+    missing: list[str] = []
+    modules: dict[str, Any] = {}
+    for module_name, names in IMPORTED_NAMES.items():
+        try:
+            modules[module_name] = importlib.import_module(module_name)
+        except ImportError:
+            missing.append(module_name)
+            continue
+        missing += [f"{module_name}.{name}" for name in names if not hasattr(modules[module_name], name)]
+    base = getattr(modules.get(SANSIO_MODULE), SANSIO_CLASS, None)
+    if not isinstance(base, type):
+        return missing
+    where = f"{SANSIO_MODULE}.{SANSIO_CLASS}"
+    missing += [f"{where}.{name}" for name in OVERRIDDEN_METHODS if not callable(getattr(base, name, None))]
+    init = getattr(base, "__init__", None)
+    if callable(init):
+        parameters = inspect.signature(init).parameters
+        missing += [f"{where}.__init__({name})" for name in INIT_PARAMETERS if name not in parameters]
+    # Attributes are set on the instance: look for them among the names the class's code reads and writes.
+    used = {
+        name
+        for _, method in inspect.getmembers(base, inspect.isfunction)
+        for name in method.__code__.co_names
+    }
+    missing += [f"{where}.{name}" for name in INSTANCE_ATTRIBUTES if name not in used]
+    return missing
 
-    def __init__(
-        self,
-        config: Config,
-        server_state: ServerState,
-        app_state: dict[str, Any],
-        _loop: Any = None,
-    ) -> None:
-        super().__init__(config, server_state, app_state, _loop)
-        if self.config.ws_per_message_deflate:
-            # Offered in the handshake, which has not begun yet.
-            self.conn.available_extensions = [
-                ServerPerMessageDeflateFactory(
-                    server_no_context_takeover=True,
-                    server_max_window_bits=_WINDOW_BITS,
-                    client_max_window_bits=_WINDOW_BITS,
-                    compress_settings=dict(_COMPRESS_SETTINGS),
-                )
-            ]
 
-    async def send(self, message: Any) -> None:
-        prepared = message.get(PREPARED)
-        if (
-            isinstance(prepared, PreparedText)
-            and message["type"] == "websocket.send"
-            and self.handshake_complete
-            and self.initial_response is None
-            and not self.close_sent
-        ):
-            window_bits = _shared_window_bits(self.conn)
-            if window_bits is not None:
-                await self.writable.wait()
-                if self.disconnected or self.conn.state is not State.OPEN:
-                    raise ClientDisconnected()
-                # Whatever the protocol has queued (a pong) goes first, as its own send would do.
-                pending = self.conn.data_to_send()
-                if pending:
-                    self.transport.write(b"".join(pending))
-                self.transport.write(prepared.frame(window_bits))
-                return
-        await super().send(message)
+def choose_protocol() -> type[Any]:
+    """The room protocol, or uvicorn's stock one (with a warning) when a name it relies on is gone."""
+    missing = missing_uvicorn_names()
+    if missing:
+        logger.warning(
+            "Live rooms use uvicorn's stock WebSocket protocol: this uvicorn lacks %s, which the room "
+            "protocol (emicronora.live.wire_protocol) relies on. Rooms work, but each message is compressed "
+            "once per socket.",
+            ", ".join(missing),
+        )
+        module_name, class_name = STOCK_PROTOCOL
+        stock: type[Any] = getattr(importlib.import_module(module_name), class_name)
+        return stock
+    # Imported by name, after the check: a static import would fail before it could be made.
+    protocol: type[Any] = importlib.import_module("emicronora.live.wire_protocol").RoomSocketProtocol
+    return protocol
 
-    def keepalive_timeout(self) -> None:
-        """A peer that left a ping unanswered is gone or stuck. Uvicorn closes the transport, and a close
-        waits until the buffer has gone out: to a peer that stopped reading, never. Its socket would stay
-        open, its seat in the room counted, its stay never ended. Cut off at once instead."""
-        failing = not (self.close_sent or self.transport.is_closing())
-        super().keepalive_timeout()
-        if failing:
-            self.transport.abort()
+
+def __getattr__(name: str) -> Any:
+    # Chosen when uvicorn asks for it, not when the live rooms import PreparedText: the check runs once, at
+    # the server's start, and the protocol module (which imports this one) is never imported half-way.
+    if name == "RoomSocketProtocol":
+        protocol = choose_protocol()
+        globals()[name] = protocol
+        return protocol
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
