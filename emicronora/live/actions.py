@@ -4,9 +4,9 @@ the state, appends the events to publish, and raises RoomError for a refusal."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.i18n import _
@@ -20,7 +20,7 @@ MAX_POLL_QUESTION = 300
 MAX_POLL_OPTION = 120
 MAX_MUTE_MINUTES = 24 * 60
 # A Core statement built once: the unit of work's flush was most of a chat post's time.
-_INSERT_MESSAGE = insert(ChatMessage.__table__).returning(ChatMessage.__table__.c.id)
+_INSERT_MESSAGE = insert(cast(Table, ChatMessage.__table__)).returning(ChatMessage.__table__.c.id)
 
 
 def _text(value: object, max_length: int = MAX_TEXT) -> str:

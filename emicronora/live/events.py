@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Update, bindparam, insert, null, select, update
+from sqlalchemy import Table, Update, bindparam, insert, null, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -102,7 +102,7 @@ class StoredEvent:
 
     @classmethod
     def from_row(cls, row: RoomEvent) -> StoredEvent:
-        payload = dict(row.payload)
+        payload: dict[str, Any] = dict(row.payload)
         audience = Audience.from_json(payload.pop("_audience", None))
         return cls.build(row.session_id, row.seq, row.kind, payload, audience, row.client_id)
 
@@ -156,7 +156,7 @@ def _post_turn_statement(with_client_id: bool) -> Update:
         else null()
     )
     return (
-        update(Room.__table__)
+        update(cast(Table, Room.__table__))
         .where(rooms.session_id == bindparam("room"))
         .values(last_seq=rooms.last_seq + 1)
         .returning(rooms.last_seq, rooms.chat_closed, rooms.moderated, mute, retried)
@@ -165,7 +165,7 @@ def _post_turn_statement(with_client_id: bool) -> Update:
 
 # Built once: building and caching a statement per post cost as much as running it.
 _POST_TURN = {True: _post_turn_statement(True), False: _post_turn_statement(False)}
-_INSERT_EVENT = insert(RoomEvent.__table__)
+_INSERT_EVENT = insert(cast(Table, RoomEvent.__table__))
 
 
 async def take_post_turn(

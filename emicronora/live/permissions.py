@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.i18n import _
-from emicronora.models import SessionModerator, User
+from emicronora.live.queries import moderates
+from emicronora.models import User
 
 
 class RoomError(Exception):
@@ -21,12 +21,7 @@ class RoomError(Exception):
 async def is_moderator(db: AsyncSession, user: User, session_id: int) -> bool:
     if user.is_organiser:
         return True
-    found = await db.scalar(
-        select(SessionModerator.id).where(
-            SessionModerator.session_id == session_id, SessionModerator.user_id == user.id
-        )
-    )
-    return found is not None
+    return await moderates(db, session_id, user.id)
 
 
 def require_moderator(moderator: bool) -> None:

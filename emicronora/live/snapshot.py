@@ -118,7 +118,7 @@ class SnapshotCache:
             self._entries.pop((room_id, moderator), None)
 
 
-def _questions_query(session_id: int) -> Select[tuple[Question, str]]:
+def _questions_query(session_id: int) -> Select[Question, str]:
     return (
         select(Question, User.name)
         .join(User, User.id == Question.user_id)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -107,7 +108,7 @@ class VisitRecorder:
     async def _write(self, new: list[Stay], ended: list[Stay]) -> list[tuple[int, datetime | None]]:
         """Inserts the new stays and ends the others in one transaction; gives each new stay's id and the
         left_at it was inserted with."""
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"session_id": s.session_id, "user_id": s.user_id, "joined_at": s.joined_at, "left_at": s.left_at}
             for s in new
         ]

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from emicronora.live import routes as live_routes
+from emicronora.live import client as live_client
 from emicronora.models import ChatMessage, LoginSession, User
 from tests.live.conftest import make_live
 
@@ -62,7 +62,7 @@ async def test_a_disabled_account_can_no_longer_act_in_a_room_it_had_joined(
     client = await open_room(programme["welding"].id, await session_cookie(user))
     assert (await client.next())["type"] == "welcome"
     # Checked before every action for the test, instead of every half minute.
-    monkeypatch.setattr(live_routes, "LOGIN_CHECK_S", -1.0)
+    monkeypatch.setattr(live_client, "LOGIN_CHECK_S", -1.0)
     await client.send(type="chat.post", client_id="before", body="still welcome")
     await client.wait_for(lambda m: m.get("type") == "ack" and m["client_id"] == "before")
     async with sessionmaker() as db, db.begin():
@@ -85,7 +85,7 @@ async def test_a_login_that_timed_out_can_no_longer_act_in_a_room_it_had_joined(
         programme["welding"].id, await session_cookie(await make_user("org@example.org", organiser=True))
     )
     assert (await client.next())["type"] == "welcome"
-    monkeypatch.setattr(live_routes, "LOGIN_CHECK_S", -1.0)
+    monkeypatch.setattr(live_client, "LOGIN_CHECK_S", -1.0)
     await set_last_seen(sessionmaker, 31)  # past the organisers' 30-minute idle timeout
     await client.send(type="chat.post", client_id="late", body="should not be stored")
     with pytest.raises(ConnectionClosed) as closed:
@@ -105,7 +105,7 @@ async def test_acting_in_a_room_counts_as_activity_for_the_login_session(
         programme["welding"].id, await session_cookie(await make_user("ada@example.org"))
     )
     assert (await client.next())["type"] == "welcome"
-    monkeypatch.setattr(live_routes, "LOGIN_CHECK_S", -1.0)
+    monkeypatch.setattr(live_client, "LOGIN_CHECK_S", -1.0)
     before = await set_last_seen(sessionmaker, 20)
     await client.send(type="chat.post", client_id="busy", body="une question")
     await client.wait_for(lambda m: m.get("type") == "ack" and m["client_id"] == "busy")

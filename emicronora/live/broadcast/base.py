@@ -124,7 +124,7 @@ class Delivery:
                 logger.exception("live: %s handler failed", "reconnect" if item is None else "message")
 
 
-async def cancel_and_wait(task: asyncio.Task[None]) -> None:
+async def cancel_and_wait(task: asyncio.Task[object]) -> None:
     """Cancel ``task`` and wait until it has finished its clean-up, without swallowing a cancellation that
     was aimed at the caller itself."""
     task.cancel()

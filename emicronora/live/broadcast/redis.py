@@ -14,6 +14,7 @@ import secrets
 import socket
 import time
 from collections.abc import Mapping
+from typing import cast
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
@@ -22,6 +23,7 @@ from redis.backoff import EqualJitterBackoff, NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.typing import EncodableT
 
 from emicronora.live.broadcast.base import (
     DEFAULT_MAX_PENDING,
@@ -120,11 +122,6 @@ class RedisBroadcast(Broadcast):
         self._backoff_start = backoff_start
         self._backoff_cap = backoff_cap
         self._max_pending = max_pending
-        common = {
-            "decode_responses": True,
-            "socket_timeout": command_timeout,
-            "socket_connect_timeout": command_timeout,
-        }
         # One quick retry on a fresh connection lets a publish survive a pooled connection that Redis
         # dropped (restart, CLIENT KILL, idle timeout); more would only delay every chat message while Redis
         # is really down.
@@ -134,7 +131,9 @@ class RedisBroadcast(Broadcast):
             retry=Retry(EqualJitterBackoff(cap=0.5, base=0.05), retries=1),
             # redis-py 5 retries only the errors listed here, whatever the Retry object says.
             retry_on_error=[RedisConnectionError, RedisTimeoutError],
-            **common,
+            decode_responses=True,
+            socket_timeout=command_timeout,
+            socket_connect_timeout=command_timeout,
         )
         # No retries here at all: redis-py would otherwise reconnect and resubscribe behind our back and the
         # caller would never learn that messages were missed in between.
@@ -142,7 +141,9 @@ class RedisBroadcast(Broadcast):
             url,
             client_name=self.client_name("sub"),
             retry=Retry(NoBackoff(), 0, supported_errors=()),
-            **common,
+            decode_responses=True,
+            socket_timeout=command_timeout,
+            socket_connect_timeout=command_timeout,
         )
         self._counts: dict[str, int] = {}
         self._publish_outage = _OutageLog("publishing")
@@ -223,7 +224,9 @@ class RedisBroadcast(Broadcast):
                 # Replace rather than merge so that rooms this worker left drop out; MULTI hides the gap.
                 pipe.delete(self.presence_key)
                 if self._counts:
-                    pipe.hset(self.presence_key, mapping=self._counts)
+                    pipe.hset(
+                        self.presence_key, mapping=cast("Mapping[EncodableT, EncodableT]", self._counts)
+                    )
                     pipe.pexpire(self.presence_key, max(1, round(self._presence_ttl * 1000)))
                 await pipe.execute()
         except _TRANSPORT_ERRORS as error:
