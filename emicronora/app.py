@@ -27,6 +27,7 @@ from emicronora.exports.jobs import runner_of as export_runner
 from emicronora.exports.routes import routes as export_routes
 from emicronora.live.broadcast import create_broadcast
 from emicronora.live.hub import RoomHub
+from emicronora.live.routes import organiser_routes as live_organiser_routes
 from emicronora.live.routes import routes as live_routes
 from emicronora.live.visits import VisitRecorder
 from emicronora.mail.delivery import MailWorker
@@ -67,6 +68,7 @@ PUBLIC_ROUTES: list[BaseRoute] = [
 ]
 ORGANISER_ROUTES: list[BaseRoute] = [
     *organiser_routes,
+    *live_organiser_routes,
 ]
 
 
