@@ -18,8 +18,8 @@ from emicronora.api.routes import routes as api_routes
 from emicronora.audit.routes import routes as audit_routes
 from emicronora.b2b.marketplace_routes import routes as b2b_marketplace_routes
 from emicronora.b2b.meeting_routes import routes as b2b_meeting_routes
-from emicronora.b2b.organiser_routes import routes as b2b_organiser_routes
-from emicronora.b2b.solving import runner_of as solve_runner
+from emicronora.b2b.scheduling.routes import organiser_routes as b2b_scheduling_organiser_routes
+from emicronora.background import TaskRunner
 from emicronora.calendar.routes import routes as calendar_routes
 from emicronora.dashboard.routes import routes as dashboard_routes
 from emicronora.dashboard.warmup import AttendanceKeeper
@@ -61,7 +61,6 @@ PUBLIC_ROUTES: list[BaseRoute] = [
     *pitch_routes,
     *b2b_marketplace_routes,
     *b2b_meeting_routes,
-    *b2b_organiser_routes,
     *people_routes,
     *audit_routes,
     *dashboard_routes,
@@ -69,6 +68,7 @@ PUBLIC_ROUTES: list[BaseRoute] = [
 ORGANISER_ROUTES: list[BaseRoute] = [
     *organiser_routes,
     *live_organiser_routes,
+    *b2b_scheduling_organiser_routes,
 ]
 
 
@@ -91,6 +91,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await mail_worker.start()
         attendance_keeper = AttendanceKeeper(sessionmaker, settings.tz)
         attendance_keeper.start()
+        # B2B scheduler runs: a run cancelled at shutdown stops its engine and keeps its best schedule.
+        b2b_solves = TaskRunner("b2b-solve")
         try:
             yield {
                 "settings": settings,
@@ -100,10 +102,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "hub": hub,
                 "visits": visits,
                 "media": LocalStorage(settings.media_dir),
+                "b2b_solves": b2b_solves,
             }
         finally:
             # A B2B solve in a worker thread is asked to stop and its best schedule kept.
-            await solve_runner(_app).stop_all()
+            await b2b_solves.stop_all()
             # A background export is marked failed (its partial file removed) rather than left running.
             await export_runner(_app).stop_all()
             await mail_worker.stop()

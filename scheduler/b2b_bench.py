@@ -18,6 +18,7 @@ import argparse
 import multiprocessing
 import resource
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -268,7 +269,7 @@ def _ratio(value: int, bound: int) -> str:
     return f"{value / bound:.4f}" if bound else "-"
 
 
-def _table(headers: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
+def _table(headers: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> list[str]:
     cells = [list(headers), *[[str(value) for value in row] for row in rows]]
     widths = [max(len(row[column]) for row in cells) for column in range(len(headers))]
     return [

@@ -27,6 +27,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ortools.sat.python import cp_model
+
 from scheduler.b2b_instance import Instance
 from scheduler.b2b_lns import LnsSearch
 from scheduler.b2b_model import BuiltModel, build_model
@@ -223,8 +225,8 @@ def _prove(phase: _Phase, *, until: float, watch_stall: bool, lp: bool = False, 
         phase.prover_stalled = phase.prover_stalled or (watch_stall and given_up)
         return phase.prover_stalled
 
-    def on_solution(callback: object) -> None:
-        state.offer(read_plan(instance, built, callback.boolean_value))  # type: ignore[attr-defined]
+    def on_solution(callback: cp_model.CpSolverSolutionCallback) -> None:
+        state.offer(read_plan(instance, built, callback.boolean_value))
         if state.breaks_proved():
             phase.done.set()
 

@@ -93,10 +93,10 @@ def parse_dzn(text: str, *, fairness: int | None = None, time_limit_s: float = 1
         order += [Precedence(before=before, after=after) for before in sorted(befores)]
     try:
         problem = B2BProblem(
-            participants=participants,
-            slots=slots,
-            meetings=meetings,
-            precedences=order,
+            participants=tuple(participants),
+            slots=tuple(slots),
+            meetings=tuple(meetings),
+            precedences=tuple(order),
             fairness=fairness,
             time_limit_s=time_limit_s,
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
+from collections.abc import Callable
 
 from scheduler.b2b_data import B2BProblem, Half, Meeting, Participant, Slot, Window
 
@@ -64,7 +65,7 @@ def generate_fair(
     buyer_pick = _skewed_picker(rng, n_buyers, exponent=0.2)
     supplier_pick = _skewed_picker(rng, n_suppliers, exponent=0.3)
     pairs: set[tuple[int, int]] = set()
-    meetings = []
+    meetings: list[Meeting] = []
     while len(meetings) < requests:
         pair = (buyer_pick(), n_buyers + supplier_pick())
         if pair in pairs:
@@ -82,7 +83,11 @@ def generate_fair(
             )
         )
     return B2BProblem(
-        participants=people, slots=slot_list, meetings=meetings, time_limit_s=time_limit_s, seed=seed
+        participants=tuple(people),
+        slots=tuple(slot_list),
+        meetings=tuple(meetings),
+        time_limit_s=time_limit_s,
+        seed=seed,
     )
 
 
@@ -98,7 +103,7 @@ def _away(rng: random.Random, slots: int, fraction: float) -> set[int]:
     return away
 
 
-def _skewed_picker(rng: random.Random, n: int, *, exponent: float):
+def _skewed_picker(rng: random.Random, n: int, *, exponent: float) -> Callable[[], int]:
     """Draws 0..n-1 with weight 1 / (rank + 1) ** exponent, ranks shuffled so that ids carry no order."""
     ranks = list(range(n))
     rng.shuffle(ranks)

@@ -71,10 +71,10 @@ def problem_from_json(data: object) -> B2BProblem:
                     raise B2BInputError(f"{name}: expected a number, got {value!r}")
                 options[name] = value
         return B2BProblem(
-            participants=participants,
-            slots=slots,
-            meetings=meetings,
-            precedences=precedences,
+            participants=tuple(participants),
+            slots=tuple(slots),
+            meetings=tuple(meetings),
+            precedences=tuple(precedences),
             fairness=root.get("fairness"),
             **options,
         )

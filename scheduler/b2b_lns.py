@@ -82,7 +82,6 @@ class LnsSearch:
     linearization: int | None = None
     max_free: int = 400
     steps: int = 0
-    improvements: int = 0
     rng: random.Random = field(init=False)
     kinds: list[_Kind] = field(init=False)
 
@@ -164,10 +163,8 @@ class LnsSearch:
             self.incumbent.weight = fresh.weight
             self.incumbent.score = fresh.score
             self.incumbent.breaks = fresh.breaks
-        if value < before:
-            self.improvements += 1
-            if self.on_improve is not None:
-                self.on_improve()
+        if value < before and self.on_improve is not None:
+            self.on_improve()
 
     def _neighbourhood(
         self, kind: str, plan: list[int], breaks: list[int], size: int

@@ -21,12 +21,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from scheduler.b2b_instance import Instance, busy_table, participant_breaks
 
 Objective = str  # "weight" or "breaks"
+# A cell of a row of busy flags or break ends: known (True, False) or a Boolean variable of the model.
+Cell = bool | cp_model.IntVar
+# The Boolean variables of a row of busy flags or break ends, once its constant cells (True, False) are left out.
+Variables = list[cp_model.IntVar]
 
 
 @dataclass
@@ -39,8 +44,6 @@ class BuiltModel:
     """Free meeting -> its open slots."""
     weight_terms: list[tuple[int, cp_model.IntVar]] = field(default_factory=list)
     frozen_weight: int = 0
-    frozen_breaks: int = 0
-    """Breaks of the participants that have no free meeting (a constant of the neighbourhood)."""
     break_exprs: dict[int, cp_model.LinearExprT] = field(default_factory=dict)
     """Participant -> its break count, for participants with a free meeting."""
     objective: Objective = "weight"
@@ -95,7 +98,7 @@ def build_model(
     need_breaks = with_breaks and (objective == "breaks" or instance.problem.fairness is not None)
     if need_breaks:
         built.least_is_zero = _least_is_zero(built, instance, frozen, busy)
-        _add_breaks(built, instance, frozen, busy)
+        _add_breaks(built, instance, busy)
         _add_fairness(built, instance, frozen, busy)
     _add_objective(built, instance, objective, weight_floor)
     mirrored = _break_reversal(built, instance, plan) if len(free_set) == instance.n_meetings else False
@@ -157,7 +160,7 @@ def _add_variables(
             if low < t < high
             and t not in taken[a]
             and t not in taken[b]
-            and (instance.capacity[t] is None or used[t] < instance.capacity[t])
+            and ((capacity := instance.capacity[t]) is None or used[t] < capacity)
             and (allowed is None or t in allowed)
         ]
         built.options[m] = open_slots
@@ -203,15 +206,15 @@ def _add_precedence(built: BuiltModel, first: int, second: int) -> None:
 
 def _add_participant_constraints(
     built: BuiltModel, instance: Instance, frozen: Sequence[int], free: set[int]
-) -> dict[int, list[object]]:
+) -> dict[int, list[Cell]]:
     """busy[p][t] for every participant with a free meeting: True, False or a Boolean variable."""
     model = built.model
     frozen_busy = busy_table(instance, list(frozen))
     frozen_count = [sum(row) for row in frozen_busy]
     touched = sorted({p for m in free for p in instance.ends[m]})
-    busy: dict[int, list[object]] = {}
+    busy: dict[int, list[Cell]] = {}
     for p in touched:
-        row: list[object] = []
+        row: list[Cell] = []
         mine = [m for m in instance.meetings_of[p] if m in free]
         for t in range(instance.n_slots):
             if frozen_busy[p][t]:
@@ -228,7 +231,7 @@ def _add_participant_constraints(
                 built.hints.append((flag, "busy", p, t))
                 row.append(flag)
         busy[p] = row
-        variables = [v for v in row if v is not True and v is not False]
+        variables = cast(Variables, [v for v in row if v is not True and v is not False])
         scheduled = [built.x[m, t] for m in mine for t in built.options[m]]
         if len(variables) < len(scheduled):
             # implied: the busy slots count the meetings (a cardinality constraint for the SAT search)
@@ -247,7 +250,7 @@ def _add_participant_constraints(
     return busy
 
 
-def _add_window_counts(built: BuiltModel, instance: Instance, row: list[object], hard: list[int]) -> None:
+def _add_window_counts(built: BuiltModel, instance: Instance, row: list[Cell], hard: list[int]) -> None:
     """Implied: a participant is busy in a half-day (or a day) at least as often as it has meetings that
     must take place there (a Hall-type count that the SAT search cannot derive from the meetings alone)."""
     windows: dict[tuple[int, str], set[int]] = {}
@@ -263,7 +266,7 @@ def _add_window_counts(built: BuiltModel, instance: Instance, row: list[object],
         present = [row[t] for t in sorted(window) if row[t] is not False]
         if sum(1 for v in present if v is True) >= inside:
             continue
-        built.model.add(sum(v if v is not True else 1 for v in present) >= inside)  # type: ignore[misc]
+        built.model.add(sum(v if v is not True else 1 for v in present) >= inside)
 
 
 def _hard(built: BuiltModel, instance: Instance, m: int) -> bool:
@@ -274,7 +277,7 @@ def _hard(built: BuiltModel, instance: Instance, m: int) -> bool:
 
 
 def _add_slot_participants(
-    built: BuiltModel, instance: Instance, frozen: Sequence[int], busy: dict[int, list[object]]
+    built: BuiltModel, instance: Instance, frozen: Sequence[int], busy: dict[int, list[Cell]]
 ) -> None:
     """Implied: a slot with L tables left holds at most 2 L busy participants."""
     used = [0] * instance.n_slots
@@ -285,7 +288,9 @@ def _add_slot_participants(
         capacity = instance.capacity[t]
         if capacity is None:
             continue
-        variables = [row[t] for row in busy.values() if row[t] is not True and row[t] is not False]
+        variables = cast(
+            Variables, [row[t] for row in busy.values() if row[t] is not True and row[t] is not False]
+        )
         if len(variables) > 2 * (capacity - used[t]):
             built.model.add(sum(variables) <= 2 * (capacity - used[t]))
 
@@ -335,17 +340,11 @@ def _at_most_counter(model: cp_model.CpModel, literals: Sequence[cp_model.IntVar
         previous = count
 
 
-def _add_breaks(
-    built: BuiltModel, instance: Instance, frozen: Sequence[int], busy: dict[int, list[object]]
-) -> None:
-    frozen_busy = busy_table(instance, list(frozen))
-    built.frozen_breaks = sum(
-        participant_breaks(instance, frozen_busy[p]) for p in range(instance.n_participants) if p not in busy
-    )
+def _add_breaks(built: BuiltModel, instance: Instance, busy: dict[int, list[Cell]]) -> None:
     for p, row in busy.items():
-        ends: dict[int, object] = {}
+        ends: dict[int, Cell] = {}
         for day in instance.days:
-            seen: object = False
+            seen: Cell = False
             for t in day:
                 if t > day.start:
                     ends[t] = _break_end(built, row[t], row[t - 1], seen, p, t)
@@ -353,32 +352,34 @@ def _add_breaks(
         if built.objective == "breaks":
             _add_span_clauses(built, instance, row, ends, built.most_busy[p])
         constant = sum(1 for end in ends.values() if end is True)
-        variables = [end for end in ends.values() if end is not True and end is not False]
+        variables = cast(Variables, [end for end in ends.values() if end is not True and end is not False])
         built.break_exprs[p] = sum(variables) + constant if variables else constant
 
 
 def _add_span_clauses(
-    built: BuiltModel, instance: Instance, row: list[object], ends: dict[int, object], most: int
+    built: BuiltModel, instance: Instance, row: list[Cell], ends: dict[int, Cell], most: int
 ) -> None:
     """Implied: a participant with at most `most` meetings, busy at slots t and s of one day with
     s - t >= most, idles somewhere between them, so a break ends in (t, s]. Under the search's assumption
     "no breaks", this confines each agenda to a window of `most` slots."""
     for day in instance.days:
         for t in day:
-            if row[t] is False:
+            first = row[t]
+            if first is False:
                 continue
             for s in range(t + max(most, 2), day.stop):
-                if row[s] is False:
+                last = row[s]
+                if last is False:
                     continue
                 between = [ends[u] for u in range(t + 1, s + 1) if ends[u] is not False]
                 if any(end is True for end in between):
                     continue
-                clause = [literal.Not() for literal in (row[t], row[s]) if literal is not True]  # type: ignore[attr-defined]
-                built.model.add_bool_or([*clause, *between])  # type: ignore[list-item]
+                clause = [literal.Not() for literal in (first, last) if literal is not True]
+                built.model.add_bool_or([*clause, *between])
 
 
 def _least_is_zero(
-    built: BuiltModel, instance: Instance, frozen: Sequence[int], busy: dict[int, list[object]]
+    built: BuiltModel, instance: Instance, frozen: Sequence[int], busy: dict[int, list[Cell]]
 ) -> bool:
     """True when some participant surely has no break, whatever the free meetings do."""
     if any(most <= 1 for most in built.most_busy.values()):
@@ -391,7 +392,7 @@ def _least_is_zero(
     )
 
 
-def _either(built: BuiltModel, seen: object, now: object, p: int, t: int) -> object:
+def _either(built: BuiltModel, seen: Cell, now: Cell, p: int, t: int) -> Cell:
     """A literal equal to `seen or now`: the participant met someone at or before slot t of the day."""
     if seen is True or now is True:
         return True
@@ -402,23 +403,23 @@ def _either(built: BuiltModel, seen: object, now: object, p: int, t: int) -> obj
     model = built.model
     either = model.new_bool_var(f"seen_p{p}_t{t}")
     built.hints.append((either, "seen", p, t))
-    model.add_implication(seen, either)  # type: ignore[arg-type]
-    model.add_implication(now, either)  # type: ignore[arg-type]
-    model.add_bool_or([seen, now, either.Not()])  # type: ignore[list-item]
+    model.add_implication(seen, either)
+    model.add_implication(now, either)
+    model.add_bool_or([seen, now, either.Not()])
     return either
 
 
-def _break_end(built: BuiltModel, now: object, previous: object, seen: object, p: int, t: int) -> object:
+def _break_end(built: BuiltModel, now: Cell, previous: Cell, seen: Cell, p: int, t: int) -> Cell:
     """A literal equal to `now and not previous and seen`: a break of p ends at slot t. (The converse of
     the last clause alone would do for minimising; equality keeps the counts true for fairness, and the
     search was seen to be faster with it.)"""
     if now is False or previous is True or seen is False:
         return False
-    required = []
+    required: list[cp_model_helper.Literal] = []
     if now is not True:
         required.append(now)
     if previous is not False:
-        required.append(previous.Not())  # type: ignore[attr-defined]
+        required.append(previous.Not())
     if seen is not True:
         required.append(seen)
     if not required:
@@ -427,13 +428,13 @@ def _break_end(built: BuiltModel, now: object, previous: object, seen: object, p
     end = model.new_bool_var(f"break_end_p{p}_t{t}")
     built.hints.append((end, "end", p, t))
     for literal in required:
-        model.add_implication(end, literal)  # type: ignore[arg-type]
-    model.add_bool_or([*(literal.Not() for literal in required), end])  # type: ignore[attr-defined]
+        model.add_implication(end, literal)
+    model.add_bool_or([*(literal.Not() for literal in required), end])
     return end
 
 
 def _add_fairness(
-    built: BuiltModel, instance: Instance, frozen: Sequence[int], busy: dict[int, list[object]]
+    built: BuiltModel, instance: Instance, frozen: Sequence[int], busy: dict[int, list[Cell]]
 ) -> None:
     bound = instance.problem.fairness
     if bound is None or instance.n_participants == 0:
@@ -479,6 +480,7 @@ def _add_hint(built: BuiltModel, instance: Instance, plan: Sequence[int]) -> Non
     busy = busy_table(instance, list(plan))
     breaks = [participant_breaks(instance, row) for row in busy]
     for variable, kind, p, t in built.hints:
+        value: int  # a flag (bool) or a break count
         if kind == "busy":
             value = busy[p][t]
         elif kind == "seen":

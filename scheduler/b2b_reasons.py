@@ -98,7 +98,7 @@ def _explain(
         for t in instance.candidates[m]
         if t not in busy[a]
         and t not in busy[b]
-        and (instance.capacity[t] is None or used[t] < instance.capacity[t])
+        and ((capacity := instance.capacity[t]) is None or used[t] < capacity)
     ]
     if not open_slots:
         return Unscheduled(

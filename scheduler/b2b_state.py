@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ortools.sat.python import cp_model
+
 from scheduler.b2b_data import B2BProblem, Progress
 from scheduler.b2b_instance import Instance
 from scheduler.b2b_lns import Incumbent, make_incumbent
@@ -97,7 +99,7 @@ class SolveState:
         return better
 
 
-def read_plan(instance: Instance, built: BuiltModel, value: Callable[[object], bool]) -> list[int]:
+def read_plan(instance: Instance, built: BuiltModel, value: Callable[[cp_model.IntVar], bool]) -> list[int]:
     """The plan of a CP-SAT solution of a full model (every meeting free)."""
     plan = [-1] * instance.n_meetings
     for (m, t), literal in built.x.items():

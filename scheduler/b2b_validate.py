@@ -45,9 +45,9 @@ def validate_assignments(problem: B2BProblem, slot_of: Mapping[Id, Id]) -> Valid
     for meeting_id in slot_of:
         if meeting_id not in meetings:
             violations.append(f"meeting {meeting_id!r} does not exist")
-    for meeting_id, slot_id in slot_of.items():
-        if meeting_id in meetings and slot_id not in slots:
-            violations.append(f"meeting {meeting_id!r} is in slot {slot_id!r}, which does not exist")
+    for meeting_id, given in slot_of.items():
+        if meeting_id in meetings and given not in slots:
+            violations.append(f"meeting {meeting_id!r} is in slot {given!r}, which does not exist")
     scheduled = {
         meeting_id: slot_id
         for meeting_id, slot_id in slot_of.items()

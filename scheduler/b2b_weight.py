@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 import time
 
+from ortools.sat.python import cp_model
+
 from scheduler.b2b_lns import LnsSearch, mandatory_score
 from scheduler.b2b_model import build_model
 from scheduler.b2b_state import SolveState, read_plan
@@ -66,10 +68,10 @@ def _full_solve(state: SolveState, phase_end: float) -> None:
         return
     target = state.weight_bound
 
-    def on_solution(callback: object) -> None:
-        state.offer(read_plan(instance, built, callback.boolean_value))  # type: ignore[attr-defined]
-        if round(callback.objective_value) >= target:  # type: ignore[attr-defined]
-            callback.stop_search()  # type: ignore[attr-defined]
+    def on_solution(callback: cp_model.CpSolverSolutionCallback) -> None:
+        state.offer(read_plan(instance, built, callback.boolean_value))
+        if round(callback.objective_value) >= target:
+            callback.stop_search()
 
     end = phase_end if state.valid() else state.deadline
     solved = solve_model(

@@ -110,14 +110,12 @@ def _run_solve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             problem = read_dzn(args.file).problem
         else:
             problem = problem_from_json(json.loads(args.file.read_text(encoding="utf-8")))
-        changes: dict[str, object] = {}
-        if args.time_limit is not None:
-            changes["time_limit_s"] = args.time_limit
-        if args.workers is not None:
-            changes["workers"] = args.workers
-        if args.fairness is not None:
-            changes["fairness"] = args.fairness
-        problem = replace(problem, **changes)
+        problem = replace(
+            problem,
+            time_limit_s=problem.time_limit_s if args.time_limit is None else args.time_limit,
+            workers=problem.workers if args.workers is None else args.workers,
+            fairness=problem.fairness if args.fairness is None else args.fairness,
+        )
     except OSError as exc:
         parser.exit(2, f"error: cannot read {args.file}: {exc.strerror}\n")
     except json.JSONDecodeError as exc:

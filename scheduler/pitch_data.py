@@ -107,7 +107,8 @@ class Pitch:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "speaker_busy", tuple(self.speaker_busy))
-        if isinstance(self.priority, bool) or not isinstance(self.priority, int) or self.priority < 1:
+        priority: object = self.priority  # as given, which may be no int at all
+        if isinstance(priority, bool) or not isinstance(priority, int) or priority < 1:
             raise ValueError(f"pitch {self.id!r}: priority must be an int >= 1")
 
 

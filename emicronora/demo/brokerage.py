@@ -22,15 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.accounts.passwords import hash_password
-from emicronora.b2b import (
-    booking,
-    engine,
-    organiser_adjust,
-    organiser_slots,
-    requests,
-    solve_results,
-    solving,
-)
+from emicronora.b2b import booking, requests
+from emicronora.b2b.scheduling import engine, jobs, operations, solve_results
+from emicronora.b2b.scheduling.progress import progress_record
 from emicronora.b2b.rules import defaults as default_rules
 from emicronora.demo import brokerage_data as bd
 from emicronora.demo import data
@@ -287,7 +281,7 @@ async def _demo_pair(db: AsyncSession, now: datetime) -> list[_Person]:
 
 async def _slots(db: AsyncSession, days: Sequence[date], settings: Settings) -> dict[date, list[MeetingSlot]]:
     """20-minute slots from 14:00 to 18:00 (event time) on each day of the fair, by day."""
-    series = organiser_slots.series(list(days), SLOT_START, SLOT_END, SLOT_MINUTES, settings.tz)
+    series = operations.series(list(days), SLOT_START, SLOT_END, SLOT_MINUTES, settings.tz)
     slots = [MeetingSlot(starts_at=starts, ends_at=ends) for starts, ends in series]
     db.add_all(slots)
     await db.flush()
@@ -445,18 +439,18 @@ def _cap_meetings(rng: random.Random, people: list[_Person], drawn: _Requests) -
 async def schedule_and_publish(db: AsyncSession, settings: Settings, at: datetime) -> SolveRun:
     """What an organiser does on the scheduling page, in the caller's transaction: a run of the engine on the
     meetings not yet published (the same plan, engine and storing as the web's runs), then publication."""
-    plan = await solving.load_plan(db, settings, only_unscheduled=True, time_limit_s=SOLVE_SECONDS)
+    plan = await jobs.load_plan(db, settings, only_unscheduled=True, time_limit_s=SOLVE_SECONDS)
     run = SolveRun(
         status="running",
         only_unscheduled=True,
-        progress=solve_results.progress_record(plan, None, 0.0),
+        progress=progress_record(plan, None, 0.0),
         started_at=at,
     )
     db.add(run)
     await db.flush()
     outcome = await anyio.to_thread.run_sync(engine.solve, plan, lambda _snapshot: None, threading.Event())
     await solve_results.store(db, run.id, plan, outcome, settings.tz, at)
-    await organiser_adjust.publish(db, settings, at)
+    await operations.publish(db, settings, at)
     await db.flush()
     return run
 

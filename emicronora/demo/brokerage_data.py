@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from emicronora.demo.data import AccountRole
+
 Role = Literal["buyer", "supplier", "both"]
 
 
@@ -276,7 +278,7 @@ class DemoItem:
 class DemoProfile:
     """The B2B profile of a demo account (by its role in `data.ACCOUNTS`)."""
 
-    account_role: str
+    account_role: AccountRole
     headline: str
     # A paragraph after the company's description.
     more: str

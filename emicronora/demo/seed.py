@@ -298,12 +298,12 @@ async def seed_demo(
 
     accounts: list[tuple[str, str, str]] = []
     for account in data.ACCOUNTS:
-        company = companies[account.company_key] if account.company_key else None
+        firm = companies[account.company_key] if account.company_key else None
         registration = Registration(
             name=account.name,
             email=account.email,
-            company=company.name if company else account.company_name,
-            country=company.country if company else "FR",
+            company=firm.name if firm else account.company_name,
+            country=firm.country if firm else "FR",
             password=data.DEMO_PASSWORD,
         )
         user = await create_user(
@@ -312,7 +312,7 @@ async def seed_demo(
             settings,
             now,
             is_organiser=account.is_organiser,
-            company_id=company.id if company else None,
+            company_id=firm.id if firm else None,
         )
         # A demo agenda that is not empty: "Mon programme" and the personal calendar feed show something.
         if not account.is_organiser:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -87,68 +85,3 @@ async def test_figures_count_requests_meetings_and_participants_without_a_meetin
     assert {name: figure(page, name) for name in expected} == expected
     lonely = page.split('data-testid="without-meeting">')[1].split("</ul>")[0]
     assert "Dan Buyer" in lonely and "Bob" not in lonely and "Eve" not in lonely
-
-
-async def test_meetings_csv_has_a_bom_fixed_columns_event_times_and_safe_cells(
-    client: httpx.AsyncClient, make_user, sessionmaker
-) -> None:
-    a = await participant(sessionmaker, "=HYPERLINK(evil)", "Métrologie Doubs")
-    b = await participant(sessionmaker, "Bob Supplier", "+Laser Cheval")
-    c = await participant(sessionmaker, "Cyd Supplier", "Horlogerie Morteau")
-    (slot,) = await make_slots(sessionmaker, FAIR_DAY, [(14, 20)])
-    placed = await accepted_meeting(sessionmaker, a, b)
-    waiting = await accepted_meeting(sessionmaker, b, c)
-    await place(sessionmaker, placed, slot, published=True)
-    await log_in_organiser(client, make_user)
-
-    response = await client.get(f"{BASE}/meetings.csv")
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.headers["content-disposition"] == 'attachment; filename="e-micronora-meetings.csv"'
-    assert response.headers["cache-control"] == "no-store"
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows == [
-        [
-            "meeting",
-            "day",
-            "start",
-            "end",
-            "timezone",
-            "participant_a",
-            "company_a",
-            "participant_b",
-            "company_b",
-            "status",
-            "published",
-            "room_url",
-        ],
-        [
-            str(placed),
-            "2020-09-22",
-            "14:20",
-            "14:40",
-            "Europe/Paris",
-            "'=HYPERLINK(evil)",
-            "Métrologie Doubs",
-            "Bob Supplier",
-            "'+Laser Cheval",
-            "scheduled",
-            "yes",
-            "https://meet.example/r",
-        ],
-        [
-            str(waiting),
-            "",
-            "",
-            "",
-            "Europe/Paris",
-            "Bob Supplier",
-            "'+Laser Cheval",
-            "Cyd Supplier",
-            "Horlogerie Morteau",
-            "unscheduled",
-            "no",
-            "https://meet.example/r",
-        ],
-    ]

@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 from sqlalchemy import func, select, update
 
-from emicronora.b2b import engine, solving
+from emicronora.app import create_app
+from emicronora.b2b.scheduling import engine, jobs
 from emicronora.models import B2BProfile, Meeting, MeetingSlot, SolveRun
 from scheduler.b2b_validate import validate_assignments
 from tests.b2b.organiser_world import (
@@ -51,7 +53,7 @@ async def check_schedule(sessionmaker, settings) -> None:
     """No double booking, unavailability and caps respected (the engine's independent checker), and the
     participant-slot rows agree with the meetings' slots."""
     async with sessionmaker() as db:
-        plan = await solving.load_plan(db, settings, only_unscheduled=False, time_limit_s=5)
+        plan = await jobs.load_plan(db, settings, only_unscheduled=False, time_limit_s=5)
     rows = await meetings(sessionmaker)
     slot_of = {m.id: m.slot_id for m in rows.values() if m.slot_id is not None and m.status == "scheduled"}
     assert validate_assignments(plan.problem, slot_of).violations == ()
@@ -400,6 +402,25 @@ async def test_a_stop_asked_through_another_worker_reaches_the_solver(
     assert (await wait_for_run(client, run_id))["status"] == "stopped"
 
 
+async def test_a_run_solving_at_shutdown_stops_and_keeps_its_best_schedule(
+    make_user, sessionmaker, settings, slow_engine
+) -> None:
+    await small_event(sessionmaker)
+    async with LifespanManager(create_app(settings)) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            await log_in_organiser(http, make_user)
+            run_id = run_id_of(await start(http, "all", "30"))
+            assert (await wait_for_progress(http, run_id))["status"] == "running"
+    # The engine was stopped by the shutdown (it would have waited 30 s), not by the organiser.
+    async with sessionmaker() as db:
+        run = await db.get_one(SolveRun, run_id)
+    assert (run.status, run.stop_requested) == ("done", False)
+    assert run.result["solver_status"] in ("optimal", "feasible")
+    assert all(m.slot_id is not None for m in (await meetings(sessionmaker)).values())
+    await check_schedule(sessionmaker, settings)
+
+
 async def test_a_slot_that_became_unavailable_during_the_run_is_not_used_and_the_meeting_is_explained(
     client: httpx.AsyncClient, make_user, sessionmaker, settings, slow_engine
 ) -> None:
@@ -588,7 +609,6 @@ GET_PAGES = (
     "/runs/{run}",
     "/runs/{run}/progress",
     "/meetings/{meeting}",
-    "/meetings.csv",
 )
 POST_ACTIONS = (
     "/slots",

@@ -1,4 +1,5 @@
-"""The organiser's hand on the meeting schedule: move a meeting, unschedule it, lock it, publish the drafts.
+"""The organiser's hand on the brokerage event: meeting slots generated in series and deleted while unused;
+meetings moved, unscheduled, locked; drafts published; a run asked to stop.
 
 A meeting's slot and its two `ParticipantSlot` rows always change together. A published meeting whose slot
 changes gets a higher `sequence` (and a new `updated_at`), so that calendar feeds update.
@@ -8,15 +9,18 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.i18n import _
+from emicronora.b2b.scheduling import forms, queries
+from emicronora.forms import Form, combine
+from emicronora.i18n import _, ngettext
 from emicronora.models import (
     B2BProfile,
-    B2BSettings,
+    Day,
     Meeting,
     MeetingSlot,
     ParticipantSlot,
@@ -25,8 +29,85 @@ from emicronora.models import (
 )
 from emicronora.settings import Settings
 
-# No run lasts longer (the time limit is at most 120 s): a "running" run older than this died with its worker.
-LONGEST_RUN = timedelta(minutes=5)
+# Slots -----------------------------------------------------------------------------------------------------
+
+
+def series(
+    days: list[date], start: time, end: time, minutes: int, tz: ZoneInfo
+) -> list[tuple[datetime, datetime]]:
+    """Back-to-back slots of `minutes` from `start` until `end` (event time) on each day, in UTC."""
+    slots = []
+    length = timedelta(minutes=minutes)
+    for day in sorted(days):
+        starts, last = combine(day, start, tz), combine(day, end, tz)
+        while starts + length <= last:
+            slots.append((starts.astimezone(UTC), (starts + length).astimezone(UTC)))
+            starts += length
+    return slots
+
+
+@dataclass(frozen=True)
+class Generated:
+    created: int
+    skipped: int
+
+    def message(self) -> str:
+        text = ngettext("%(num)s slot created.", "%(num)s slots created.", self.created)
+        if self.skipped:
+            text += " " + ngettext(
+                "%(num)s left out: it overlaps an existing slot.",
+                "%(num)s left out: they overlap existing slots.",
+                self.skipped,
+            )
+        return text
+
+
+async def generate(db: AsyncSession, form: Form, tz: ZoneInfo) -> Generated | None:
+    """Creates the series the form describes, leaving out slots that overlap existing ones; None with the
+    form's errors when it is wrong."""
+    known = {d.id: d.date for d in (await db.scalars(select(Day))).all()}
+    asked = forms.slot_series(form, known)
+    if asked is None:
+        return None
+    wanted = series(list(asked.days), asked.start, asked.end, asked.minutes, tz)
+    if not wanted:
+        form.error(
+            "minutes",
+            _("No slot of %(minutes)s minutes fits between the start and the end.", minutes=asked.minutes),
+        )
+        return None
+    existing = [
+        (s.starts_at, s.ends_at)
+        for s in (
+            await db.scalars(
+                select(MeetingSlot).where(
+                    MeetingSlot.starts_at < wanted[-1][1], MeetingSlot.ends_at > wanted[0][0]
+                )
+            )
+        ).all()
+    ]
+    fresh = [
+        (starts, ends)
+        for starts, ends in wanted
+        if not any(starts < other_end and ends > other_start for other_start, other_end in existing)
+    ]
+    db.add_all(MeetingSlot(starts_at=starts, ends_at=ends) for starts, ends in fresh)
+    await db.flush()
+    return Generated(len(fresh), len(wanted) - len(fresh))
+
+
+class SlotInUse(Exception):
+    pass
+
+
+async def delete_slot(db: AsyncSession, slot: MeetingSlot) -> None:
+    """Deletes a slot no meeting uses (participants' unavailability marks for it go with it)."""
+    if await queries.slot_is_used(db, slot.id):
+        raise SlotInUse()
+    await db.delete(slot)
+
+
+# Meetings --------------------------------------------------------------------------------------------------
 
 
 class AdjustError(Exception):
@@ -58,25 +139,6 @@ def book(db: AsyncSession, meeting: Meeting, slot_id: int) -> None:
             ParticipantSlot(profile_id=meeting.first_id, slot_id=slot_id, meeting_id=meeting.id),
             ParticipantSlot(profile_id=meeting.second_id, slot_id=slot_id, meeting_id=meeting.id),
         ]
-    )
-
-
-async def tables(db: AsyncSession) -> int:
-    value = await db.scalar(select(B2BSettings.tables).order_by(B2BSettings.id).limit(1))
-    return value or 0
-
-
-def is_live(run: SolveRun, now: datetime) -> bool:
-    return run.status == "running" and run.started_at > now - LONGEST_RUN
-
-
-async def run_in_progress(db: AsyncSession, now: datetime) -> SolveRun | None:
-    """The run still solving, if any: its result would overwrite hand changes made meanwhile."""
-    return await db.scalar(
-        select(SolveRun)
-        .where(SolveRun.status == "running", SolveRun.started_at > now - LONGEST_RUN)
-        .order_by(SolveRun.id.desc())
-        .limit(1)
     )
 
 
@@ -120,7 +182,7 @@ async def check_slots(
             )
         ).all()
     )
-    limit = await tables(db)
+    limit = await queries.tables(db)
     used = dict(
         (
             await db.execute(
@@ -161,7 +223,7 @@ def _refuse_if_cancelled(meeting: Meeting) -> None:
 
 
 async def _refuse_if_running(db: AsyncSession, now: datetime) -> None:
-    if await run_in_progress(db, now) is not None:
+    if await queries.run_in_progress(db, now) is not None:
         raise AdjustError(_("The scheduler is running: wait for it to finish or stop it first."))
 
 
@@ -229,3 +291,12 @@ async def publish(db: AsyncSession, settings: Settings, now: datetime) -> int:
         if not meeting.room_url:
             meeting.room_url = room_url(settings)
     return len(drafts)
+
+
+async def request_stop(db: AsyncSession, run: SolveRun) -> bool:
+    """Asks a running run to stop (whichever worker solves it reads the flag from the row); False when it
+    is no longer running."""
+    if run.status != "running":
+        return False
+    run.stop_requested = True
+    return True

@@ -9,34 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.b2b import engine
+from emicronora.b2b.scheduling import engine, queries
+from emicronora.b2b.scheduling.queries import Person
 from emicronora.i18n import _
-from emicronora.models import B2BProfile, Company, Meeting, MeetingSlot, ParticipantSlot, SolveRun, User
-
-
-@dataclass(frozen=True)
-class Person:
-    profile_id: int
-    name: str
-    company: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.company})" if self.company else self.name
-
-
-async def people(db: AsyncSession, profile_ids: set[int] | None = None) -> dict[int, Person]:
-    query = (
-        select(B2BProfile.id, User.name, func.coalesce(Company.name, User.company_name))
-        .join(User, User.id == B2BProfile.user_id)
-        .outerjoin(Company, Company.id == User.company_id)
-    )
-    if profile_ids is not None:
-        query = query.where(B2BProfile.id.in_(profile_ids))
-    return {pid: Person(pid, name, company or "") for pid, name, company in (await db.execute(query)).all()}
+from emicronora.models import Meeting, SolveRun
 
 
 @dataclass(frozen=True)
@@ -109,36 +87,10 @@ def histogram(meetings_per_participant: list[int]) -> Histogram:
     )
 
 
-async def meetings_per_participant(db: AsyncSession) -> dict[int, int]:
-    """Placed meetings of every active participant (0 included)."""
-    held = dict(
-        (
-            await db.execute(
-                select(ParticipantSlot.profile_id, func.count())
-                .join(Meeting, Meeting.id == ParticipantSlot.meeting_id)
-                .where(Meeting.status == "scheduled")
-                .group_by(ParticipantSlot.profile_id)
-            )
-        ).all()
-    )
-    active = (await db.scalars(select(B2BProfile.id).where(B2BProfile.is_active.is_(True)))).all()
-    return {pid: held.get(pid, 0) for pid in active}
-
-
-async def _placements(db: AsyncSession) -> list[tuple[int, int, int, int]]:
-    rows = await db.execute(
-        select(Meeting.id, Meeting.first_id, Meeting.second_id, Meeting.slot_id).where(
-            Meeting.slot_id.is_not(None), Meeting.status == "scheduled"
-        )
-    )
-    return [(m, a, b, s) for m, a, b, s in rows.all()]
-
-
 async def distribution(db: AsyncSession, tz: ZoneInfo) -> tuple[dict[int, int], dict[int, int]]:
     """(breaks, meetings) per participant, from the current slots."""
-    slots = list((await db.scalars(select(MeetingSlot))).all())
-    breaks = engine.breaks_per_participant(slots, await _placements(db), tz)
-    return breaks, await meetings_per_participant(db)
+    breaks = engine.breaks_per_participant(await queries.all_slots(db), await queries.placements(db), tz)
+    return breaks, await queries.meetings_per_participant(db)
 
 
 def run_reasons(run: SolveRun | None) -> dict[int, str]:
@@ -151,19 +103,13 @@ def run_reasons(run: SolveRun | None) -> dict[int, str]:
 
 
 async def review(db: AsyncSession, tz: ZoneInfo, run: SolveRun | None) -> Review:
-    rows = (
-        await db.execute(
-            select(Meeting, MeetingSlot)
-            .outerjoin(MeetingSlot, MeetingSlot.id == Meeting.slot_id)
-            .where(Meeting.status == "scheduled")
-            .order_by(MeetingSlot.starts_at, Meeting.id)
-        )
-    ).all()
-    names = await people(db)
+    rows = await queries.meetings_with_slots(db)
+    names = await queries.people(db)
     unknown = Person(0, "?", "")
     reasons = run_reasons(run)
     without_schedule = run is not None and run.result.get("solver_status") in ("infeasible", "no_solution")
-    placed, not_placed = [], []
+    placed: list[MeetingLine] = []
+    not_placed: list[MeetingLine] = []
     for meeting, slot in rows:
         first, second = names.get(meeting.first_id, unknown), names.get(meeting.second_id, unknown)
         code = reasons.get(meeting.id)

@@ -7,31 +7,18 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.b2b import engine, organiser_adjust, organiser_review
+from emicronora.b2b.scheduling import engine, operations, queries, review
+from emicronora.b2b.scheduling.progress import progress_record
 from emicronora.models import Meeting, MeetingSlot, ParticipantSlot, SolveRun, Unavailability
 
 log = logging.getLogger("emicronora.b2b")
-
-
-def progress_record(plan: engine.Plan, snapshot: engine.Snapshot | None, elapsed_s: float) -> dict[str, Any]:
-    """What a run's `progress` column holds: the engine's latest terms, the time spent and the time limit."""
-    progress: dict[str, Any] = {
-        "time_limit_s": plan.time_limit_s,
-        "elapsed_s": round(elapsed_s, 2),
-        "meetings": plan.meeting_count,
-        "kept": len(plan.kept),
-    }
-    if snapshot is not None:
-        progress.update(asdict(snapshot), elapsed_s=round(max(elapsed_s, snapshot.elapsed_s), 2))
-    return progress
 
 
 async def store(
@@ -75,9 +62,9 @@ async def _apply(
     gone = set(plan.movable) - {m.id for m in meetings}
     moving = [m for m in meetings if m.slot_id != slot_of.get(m.id)]
     moving_ids = [m.id for m in moving]
-    await organiser_adjust.release(db, moving_ids)
+    await operations.release(db, moving_ids)
     pairs = {p for m in moving for p in (m.first_id, m.second_id)}
-    busy = set(
+    busy: set[tuple[int, int | None]] = set(
         (
             await db.execute(
                 select(ParticipantSlot.profile_id, ParticipantSlot.slot_id).where(
@@ -104,7 +91,7 @@ async def _apply(
             )
         ).all()
     )
-    limit = await organiser_adjust.tables(db)
+    limit = await queries.tables(db)
     slots = set((await db.scalars(select(MeetingSlot.id))).all())
     changed = set()
     for meeting in moving:
@@ -117,14 +104,14 @@ async def _apply(
             or keys & unavailable
             or (limit and used[target] >= limit)
         ):
-            organiser_adjust.mark_slot(meeting, None, now)
+            operations.mark_slot(meeting, None, now)
             if target is not None:
                 changed.add(meeting.id)
             continue
         busy |= keys
         used[target] += 1
-        organiser_adjust.book(db, meeting, target)
-        organiser_adjust.mark_slot(meeting, target, now)
+        operations.book(db, meeting, target)
+        operations.mark_slot(meeting, target, now)
     await db.flush()
     return changed, gone
 
@@ -132,16 +119,11 @@ async def _apply(
 async def _summary(
     db: AsyncSession, outcome: engine.Outcome, not_placed: list[tuple[int, str]], tz: ZoneInfo
 ) -> dict[str, Any]:
-    breaks, counts = await organiser_review.distribution(db, tz)
+    breaks, counts = await review.distribution(db, tz)
     histogram = Counter(counts.values())
-    placed = await db.scalar(
-        select(func.count())
-        .select_from(Meeting)
-        .where(Meeting.slot_id.is_not(None), Meeting.status == "scheduled")
-    )
     return {
         "solver_status": outcome.status,
-        "placed": placed or 0,
+        "placed": await queries.placed_count(db),
         "not_placed": [{"meeting": m, "reason": code} for m, code in not_placed],
         "scheduled_weight": outcome.scheduled_weight,
         "weight_bound": outcome.weight_bound,

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from emicronora.i18n import _
 from emicronora.models import MeetingSlot
-from scheduler.b2b_data import B2BProblem, Half, Participant, Progress, Slot
+from scheduler.b2b_data import B2BProblem, Half, Id, Participant, Progress, Slot
 from scheduler.b2b_data import Meeting as EngineMeeting
 from scheduler.b2b_solve import schedule_meetings
 from scheduler.b2b_validate import validate_assignments
@@ -95,10 +95,10 @@ def day_and_half(slot: MeetingSlot, tz: ZoneInfo) -> tuple[str, Half]:
     return local.date().isoformat(), Half.MORNING if local.time() < AFTERNOON_FROM else Half.AFTERNOON
 
 
-def _slots(slots: Sequence[MeetingSlot], tz: ZoneInfo, tables: int) -> list[Slot]:
+def _slots(slots: Sequence[MeetingSlot], tz: ZoneInfo, tables: int) -> tuple[Slot, ...]:
     ordered = sorted(slots, key=lambda s: (s.starts_at, s.id))
     capacity = tables if tables > 0 else None
-    return [Slot(s.id, *day_and_half(s, tz), capacity=capacity) for s in ordered]
+    return tuple(Slot(s.id, *day_and_half(s, tz), capacity=capacity) for s in ordered)
 
 
 def build_plan(
@@ -114,16 +114,16 @@ def build_plan(
     """The engine's problem: the participants of `meetings` (with their caps and unavailable slots)."""
     slot_ids = {s.id for s in slots}
     profile_ids = sorted({p for m in meetings for p in (m.first_id, m.second_id)})
-    participants = [
+    participants = tuple(
         Participant(
             p,
             unavailable=frozenset(unavailable.get(p, ())) & slot_ids,
             max_meetings=caps.get(p),
         )
         for p in profile_ids
-    ]
+    )
     kept = {m.id for m in meetings if m.kept and m.slot_id in slot_ids}
-    engine_meetings = [
+    engine_meetings = tuple(
         EngineMeeting(
             m.id,
             (m.first_id, m.second_id),
@@ -131,7 +131,7 @@ def build_plan(
             locked_slot=m.slot_id if m.id in kept else None,
         )
         for m in meetings
-    ]
+    )
     problem = B2BProblem(
         participants=participants,
         slots=_slots(slots, tz, tables),
@@ -158,13 +158,13 @@ def solve(plan: Plan, on_progress: Callable[[Snapshot], None], stop: threading.E
         )
 
     schedule = schedule_meetings(plan.problem, progress=report, stop=stop)
-    slot_of = {int(a.meeting_id): int(a.slot_id) for a in schedule.assignments}
+    slot_of: dict[Id, Id] = {int(a.meeting_id): int(a.slot_id) for a in schedule.assignments}
     status = str(schedule.status)
     # Without a schedule (infeasible, nothing found in time) there is nothing to check or to store.
     violations = validate_assignments(plan.problem, slot_of).violations if status in SCHEDULED else ()
     return Outcome(
         status=status,
-        slot_of=slot_of,
+        slot_of={int(meeting): int(slot) for meeting, slot in slot_of.items()},
         not_placed=tuple((int(u.meeting_id), str(u.reason)) for u in schedule.unscheduled),
         scheduled_weight=schedule.scheduled_weight,
         weight_bound=schedule.weight_bound,
@@ -180,18 +180,18 @@ def breaks_per_participant(
 ) -> dict[int, int]:
     """Breaks (runs of idle slots between two meetings of a day) of each participant of `placed`, given as
     (meeting id, first profile, second profile, slot id). Counted by the engine's independent checker."""
-    rows = [MeetingRow(m, a, b, s) for m, a, b, s in placed]
+    slot_ids = {s.id for s in slots}
+    rows = [(m, a, b, s) for m, a, b, s in placed if s in slot_ids]
     if not rows:
         return {}
-    slot_ids = {s.id for s in slots}
-    rows = [r for r in rows if r.slot_id in slot_ids]
-    participants = sorted({p for r in rows for p in (r.first_id, r.second_id)})
+    participants = sorted({p for _m, a, b, _s in rows for p in (a, b)})
     problem = B2BProblem(
-        participants=[Participant(p) for p in participants],
+        participants=tuple(Participant(p) for p in participants),
         slots=_slots(slots, tz, 0),
-        meetings=[EngineMeeting(r.id, (r.first_id, r.second_id)) for r in rows],
+        meetings=tuple(EngineMeeting(m, (a, b)) for m, a, b, _s in rows),
     )
-    report = validate_assignments(problem, {r.id: r.slot_id for r in rows})
+    slot_of: dict[Id, Id] = {m: s for m, _a, _b, s in rows}
+    report = validate_assignments(problem, slot_of)
     return {int(p): n for p, n in report.breaks.items()}
 
 

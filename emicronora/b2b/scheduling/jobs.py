@@ -5,6 +5,9 @@ schedule to an in-memory holder; beside it, a small loop on the event loop write
 the row every half second and reads the row's stop flag, so that the progress bar and the Stop button work
 whichever worker serves them, and the event loop never waits for the solver. The result is stored in one
 transaction: draft slots for the meetings the run placed, and the run's summary in `result`.
+
+The runs of a process are tasks of the `TaskRunner` the app's lifespan creates. Its shutdown cancels them,
+which a run takes as a request to stop: the engine ends at once and its best schedule is still stored.
 """
 
 from __future__ import annotations
@@ -15,32 +18,21 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import anyio
-import anyio.to_thread
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.applications import Starlette
 
-from emicronora.b2b import engine, organiser_adjust, solve_results
+from emicronora.b2b.scheduling import engine, queries, solve_results
+from emicronora.b2b.scheduling.progress import progress_record
+from emicronora.background import TaskRunner
 from emicronora.i18n import _
-from emicronora.models import (
-    B2BProfile,
-    Meeting,
-    MeetingRequest,
-    MeetingSlot,
-    SolveRun,
-    Unavailability,
-)
+from emicronora.models import B2BProfile, Meeting, MeetingRequest, MeetingSlot, SolveRun, Unavailability
 from emicronora.settings import Settings
 
 log = logging.getLogger("emicronora.b2b")
 
 PROGRESS_EVERY_S = 0.5
-MIN_TIME_LIMIT_S = 5
-MAX_TIME_LIMIT_S = 120
 
 
 class StartError(Exception):
@@ -56,7 +48,6 @@ class _Live:
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     latest: engine.Snapshot | None = None
-    task: asyncio.Task[None] | None = None
 
     def report(self, snapshot: engine.Snapshot) -> None:
         with self.lock:
@@ -65,37 +56,6 @@ class _Live:
     def snapshot(self) -> engine.Snapshot | None:
         with self.lock:
             return self.latest
-
-
-class Runner:
-    """The runs of one application instance (kept on `app.state`)."""
-
-    def __init__(self) -> None:
-        self.live: dict[int, _Live] = {}
-        self.starting = asyncio.Lock()
-
-    def request_stop(self, run_id: int) -> None:
-        live = self.live.get(run_id)
-        if live is not None:
-            live.stop.set()
-
-    async def wait(self, run_id: int) -> None:
-        live = self.live.get(run_id)
-        if live is not None and live.task is not None:
-            await asyncio.shield(live.task)
-
-    async def stop_all(self) -> None:
-        for run_id in list(self.live):
-            self.request_stop(run_id)
-        for run_id in list(self.live):
-            await self.wait(run_id)
-
-
-def runner_of(app: Starlette) -> Runner:
-    runner = getattr(app.state, "b2b_solve_runner", None)
-    if runner is None:
-        runner = app.state.b2b_solve_runner = Runner()
-    return runner
 
 
 async def load_plan(
@@ -124,7 +84,7 @@ async def load_plan(
         for m, priority in rows
     ]
     profile_ids = {p for m in meetings for p in (m.first_id, m.second_id)}
-    caps = dict(
+    caps: dict[int, int | None] = dict(
         (
             await db.execute(
                 select(B2BProfile.id, B2BProfile.max_meetings).where(B2BProfile.id.in_(profile_ids))
@@ -145,26 +105,25 @@ async def load_plan(
         meetings,
         caps=caps,
         unavailable=unavailable,
-        tables=await organiser_adjust.tables(db),
+        tables=await queries.tables(db),
         tz=settings.tz,
         time_limit_s=time_limit_s,
     )
 
 
 async def start(
-    app: Starlette,
+    runner: TaskRunner,
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     *,
     only_unscheduled: bool,
     time_limit_s: int,
 ) -> int:
-    """Creates the run and starts solving it in the background; returns its id at once."""
-    runner = runner_of(app)
+    """Creates the run and starts solving it in the background on `runner`; returns its id at once."""
     async with runner.starting:
         now = datetime.now(UTC)
         async with sessionmaker() as db, db.begin():
-            running = await organiser_adjust.run_in_progress(db, now)
+            running = await queries.run_in_progress(db, now)
             if running is not None:
                 raise StartError(_("A run is in progress: wait for it to finish or stop it."))
             plan = await load_plan(db, settings, only_unscheduled=only_unscheduled, time_limit_s=time_limit_s)
@@ -189,47 +148,45 @@ async def start(
             db.add(run)
             await db.flush()
             run_id = run.id
-        live = _Live()
-        runner.live[run_id] = live
-        live.task = asyncio.get_running_loop().create_task(
-            _drive(runner, sessionmaker, run_id, plan, live, settings.tz), name=f"b2b-solve-{run_id}"
-        )
+        runner.start(run_id, _drive(sessionmaker, run_id, plan, settings.tz))
     return run_id
 
 
 async def _drive(
-    runner: Runner,
+    sessionmaker: async_sessionmaker[AsyncSession], run_id: int, plan: engine.Plan, tz: ZoneInfo
+) -> None:
+    live = _Live()
+    started = time.monotonic()
+    # Neither task is cancelled with this one: a cancelled run still waits for the engine and its result.
+    solving = asyncio.ensure_future(asyncio.to_thread(engine.solve, plan, live.report, live.stop))
+    finishing = asyncio.ensure_future(_finish(sessionmaker, run_id, plan, solving, tz))
+    try:
+        while not solving.done():
+            await asyncio.wait({solving}, timeout=PROGRESS_EVERY_S)
+            if not solving.done():
+                await _write_progress(sessionmaker, run_id, plan, live, time.monotonic() - started)
+        await asyncio.shield(finishing)
+    except asyncio.CancelledError:
+        # The app is shutting down: the engine stops with its best schedule, which is stored before the end.
+        live.stop.set()
+        await finishing
+        raise
+
+
+async def _finish(
     sessionmaker: async_sessionmaker[AsyncSession],
     run_id: int,
     plan: engine.Plan,
-    live: _Live,
+    solving: asyncio.Future[engine.Outcome],
     tz: ZoneInfo,
 ) -> None:
-    started = time.monotonic()
     try:
-        done = anyio.Event()
-        outcome: list[engine.Outcome] = []
-
-        async def solve() -> None:
-            try:
-                outcome.append(await anyio.to_thread.run_sync(engine.solve, plan, live.report, live.stop))
-            finally:
-                done.set()
-
-        async with anyio.create_task_group() as group:
-            group.start_soon(solve)
-            while not done.is_set():
-                with anyio.move_on_after(PROGRESS_EVERY_S):
-                    await done.wait()
-                if not done.is_set():
-                    await _write_progress(sessionmaker, run_id, plan, live, time.monotonic() - started)
+        outcome = await solving
         async with sessionmaker() as db, db.begin():
-            await solve_results.store(db, run_id, plan, outcome[0], tz, datetime.now(UTC))
+            await solve_results.store(db, run_id, plan, outcome, tz, datetime.now(UTC))
     except Exception:
         log.exception("scheduler run %s failed", run_id)
         await _mark_failed(sessionmaker, run_id)
-    finally:
-        runner.live.pop(run_id, None)
 
 
 async def _mark_failed(sessionmaker: async_sessionmaker[AsyncSession], run_id: int) -> None:
@@ -253,50 +210,8 @@ async def _write_progress(
     try:
         async with sessionmaker() as db, db.begin():
             run = await db.get_one(SolveRun, run_id)
-            run.progress = solve_results.progress_record(plan, live.snapshot(), elapsed_s)
+            run.progress = progress_record(plan, live.snapshot(), elapsed_s)
             if run.stop_requested:
                 live.stop.set()
     except Exception:
         log.warning("scheduler run %s: could not write its progress", run_id, exc_info=True)
-
-
-def run_state(run: SolveRun, now: datetime) -> str:
-    """The run's status, where a run still marked running long after its time limit died with its worker."""
-    if run.status == "running" and not organiser_adjust.is_live(run, now):
-        return "interrupted"
-    return run.status
-
-
-def progress_view(run: SolveRun, now: datetime) -> dict[str, Any]:
-    """What the progress bar shows, as JSON: the best schedule so far, the bound, the time spent."""
-    progress = run.progress
-    state = run_state(run, now)
-    limit = float(str(progress.get("time_limit_s") or 1))
-    elapsed = float(str(progress.get("elapsed_s") or 0))
-    done = state != "running"
-    view: dict[str, Any] = {
-        "id": run.id,
-        "status": state,
-        "done": done,
-        "stop_requested": run.stop_requested,
-        "elapsed_s": elapsed,
-        "time_limit_s": limit,
-        "fraction": 1.0 if done else round(min(1.0, elapsed / limit), 3),
-        "meetings": progress.get("meetings", 0),
-    }
-    for key in ("phase", "scheduled_weight", "weight_bound", "total_breaks", "breaks_bound"):
-        view[key] = progress.get(key)
-    clock = _("%(elapsed)s s of %(limit)s s", elapsed=f"{elapsed:.1f}", limit=f"{limit:.0f}")
-    if view["scheduled_weight"] is None:
-        text = _("Preparing %(meetings)s meetings…", meetings=view["meetings"])
-    else:
-        text = _(
-            "Best so far: score %(score)s (at most %(bound)s), %(breaks)s breaks",
-            score=view["scheduled_weight"],
-            bound=view["weight_bound"],
-            breaks=view["total_breaks"],
-        )
-        if view["breaks_bound"] is not None:
-            text += " " + _("(at least %(bound)s)", bound=view["breaks_bound"])
-    view["text"] = f"{text} · {clock}"
-    return view
