@@ -12,14 +12,13 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from emicronora import db
-from emicronora.accounts.recovery_routes import routes as recovery_routes
 from emicronora.accounts.routes import routes as account_routes
 from emicronora.api.routes import routes as api_routes
-from emicronora.audit.routes import routes as audit_routes
+from emicronora.audit.routes import organiser_routes as audit_organiser_routes
 from emicronora.b2b.marketplace_routes import routes as b2b_marketplace_routes
 from emicronora.b2b.meeting_routes import routes as b2b_meeting_routes
-from emicronora.b2b.scheduling.routes import organiser_routes as b2b_scheduling_organiser_routes
-from emicronora.background import TaskRunner
+from emicronora.b2b.organiser_routes import routes as b2b_organiser_routes
+from emicronora.b2b.solving import runner_of as solve_runner
 from emicronora.calendar.routes import routes as calendar_routes
 from emicronora.dashboard.routes import routes as dashboard_routes
 from emicronora.dashboard.warmup import AttendanceKeeper
@@ -30,12 +29,13 @@ from emicronora.live.hub import RoomHub
 from emicronora.live.routes import organiser_routes as live_organiser_routes
 from emicronora.live.routes import routes as live_routes
 from emicronora.live.visits import VisitRecorder
-from emicronora.mail.delivery import MailWorker
+from emicronora.mail.jobs import MailWorker
+from emicronora.mail.routes import organiser_routes as mail_organiser_routes
 from emicronora.mail.routes import routes as mail_routes
 from emicronora.media.routes import routes as media_routes
 from emicronora.media.storage import LocalStorage
 from emicronora.organiser.routes import routes as organiser_routes
-from emicronora.people.routes import routes as people_routes
+from emicronora.people.routes import organiser_routes as people_organiser_routes
 from emicronora.pitches.routes import routes as pitch_routes
 from emicronora.programme.routes import routes as programme_routes
 from emicronora.settings import PROJECT_ROOT, Settings
@@ -50,7 +50,6 @@ from emicronora.web.templating import create_templates
 PUBLIC_ROUTES: list[BaseRoute] = [
     *programme_routes,
     *account_routes,
-    *recovery_routes,
     *mail_routes,
     *calendar_routes,
     *export_routes,
@@ -61,14 +60,15 @@ PUBLIC_ROUTES: list[BaseRoute] = [
     *pitch_routes,
     *b2b_marketplace_routes,
     *b2b_meeting_routes,
-    *people_routes,
-    *audit_routes,
+    *b2b_organiser_routes,
     *dashboard_routes,
 ]
 ORGANISER_ROUTES: list[BaseRoute] = [
     *organiser_routes,
+    *audit_organiser_routes,
+    *people_organiser_routes,
+    *mail_organiser_routes,
     *live_organiser_routes,
-    *b2b_scheduling_organiser_routes,
 ]
 
 
@@ -91,8 +91,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await mail_worker.start()
         attendance_keeper = AttendanceKeeper(sessionmaker, settings.tz)
         attendance_keeper.start()
-        # B2B scheduler runs: a run cancelled at shutdown stops its engine and keeps its best schedule.
-        b2b_solves = TaskRunner("b2b-solve")
         try:
             yield {
                 "settings": settings,
@@ -102,11 +100,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "hub": hub,
                 "visits": visits,
                 "media": LocalStorage(settings.media_dir),
-                "b2b_solves": b2b_solves,
             }
         finally:
             # A B2B solve in a worker thread is asked to stop and its best schedule kept.
-            await b2b_solves.stop_all()
+            await solve_runner(_app).stop_all()
             # A background export is marked failed (its partial file removed) rather than left running.
             await export_runner(_app).stop_all()
             await mail_worker.stop()

@@ -12,7 +12,8 @@ import click
 import uvicorn
 
 from emicronora import audit, db, migrations
-from emicronora.accounts import operations, passwords
+from emicronora.accounts import forms, operations, passwords, queries
+from emicronora.accounts.emails import EMAIL_PATTERN, normalise_email
 from emicronora.calendar import exports
 from emicronora.calendar.ical import build_calendar, serialise
 from emicronora.calendar.items import session_items
@@ -106,15 +107,15 @@ def create_organiser(email: str, name: str, password: str | None) -> None:
     """Create an organiser account, or make an existing account an organiser."""
     settings = Settings.from_env()
     current_locale.set(settings.default_locale)
-    email = operations.normalise_email(email)
-    if not operations.EMAIL_PATTERN.match(email):
+    email = normalise_email(email)
+    if not EMAIL_PATTERN.match(email):
         raise click.BadParameter("not a valid e-mail address", param_hint="EMAIL")
 
     async def run() -> str:
         engine = db.create_engine(settings.database_url)
         try:
             async with db.create_sessionmaker(engine)() as session, session.begin():
-                existing = await operations.find_user_by_email(session, email)
+                existing = await queries.find_user_by_email(session, email)
                 if existing is not None:
                     if not existing.is_organiser:
                         existing.is_organiser = True
@@ -127,7 +128,7 @@ def create_organiser(email: str, name: str, password: str | None) -> None:
                 problem = passwords.password_problem(secret, email=email, name=name)
                 if problem:
                     raise click.ClickException(problem)
-                registration = operations.Registration(
+                registration = forms.Registration(
                     name=name, email=email, company="e-Micronora", country="FR", password=secret
                 )
                 created = await operations.create_user(
@@ -166,7 +167,7 @@ def export_ics(out_dir: Path, email: str | None, locale: str | None) -> None:
                     session,
                     settings,
                     current_locale.get(),
-                    email=operations.normalise_email(email) if email else None,
+                    email=normalise_email(email) if email else None,
                 )
                 items = session_items(
                     await programme_queries.list_sessions(session), settings, current_locale.get()

@@ -57,14 +57,6 @@ def lazy(message: str) -> str:
     return message
 
 
-def negotiate(accept_language: str) -> str | None:
-    for part in accept_language.split(","):
-        tag = part.split(";")[0].strip().lower()[:2]
-        if tag in LOCALES:
-            return tag
-    return None
-
-
 def babel_locale(locale: str | None = None) -> Locale:
     return Locale.parse(locale or current_locale.get())
 

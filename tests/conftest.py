@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emicronora import db as dbmod
 from emicronora import migrations
-from emicronora.accounts import operations
+from emicronora.accounts import forms, operations
 from emicronora.app import create_app
 from emicronora.models import Base, Company, Day, Session, Speaker, Theme, User
 from emicronora.settings import Settings
@@ -148,7 +148,7 @@ def make_user(
                 db.add(company)
                 await db.flush()
                 company_id = company.id
-            registration = operations.Registration(
+            registration = forms.Registration(
                 name=name, email=email, company="ACME", country="FR", password=password
             )
             return await operations.create_user(

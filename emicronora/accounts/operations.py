@@ -2,75 +2,19 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.accounts import passwords, ratelimit, sessions
+from emicronora.accounts.emails import MAX_EMAIL, normalise_email
+from emicronora.accounts.forms import Registration, new_password_ok, validate_registration
+from emicronora.accounts.queries import account, find_user_by_email
 from emicronora.forms import Form
-from emicronora.i18n import _, babel_locale
+from emicronora.i18n import LOCALES, _
 from emicronora.mail import notify, tokens
 from emicronora.models import User
 from emicronora.settings import Settings
-
-EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-
-
-def countries() -> list[tuple[str, str]]:
-    """ISO 3166 alpha-2 codes with their names in the current locale, sorted by name."""
-    territories = babel_locale().territories
-    return sorted(
-        (
-            (code, name)
-            for code, name in territories.items()
-            if len(code) == 2 and code.isalpha() and code != "ZZ"
-        ),
-        key=lambda item: item[1],
-    )
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
-async def find_user_by_email(db: AsyncSession, email: str) -> User | None:
-    return await db.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
-
-
-@dataclass(frozen=True)
-class Registration:
-    name: str
-    email: str
-    company: str
-    country: str
-    password: str
-
-
-async def validate_registration(db: AsyncSession, form: Form) -> Registration | None:
-    name = form.text("name", max_length=120)
-    email = normalise_email(form.text("email", max_length=254))
-    company = form.text("company", max_length=200)
-    country = form.values.get("country", "").strip().upper()
-    if country not in dict(countries()):
-        form.error("country", _("Choose your country in the list."))
-    password = form.values.get("password", "")
-    if email and not EMAIL_PATTERN.match(email):
-        form.error("email", _("Enter a valid e-mail address."))
-    elif email and await find_user_by_email(db, email) is not None:
-        form.error("email", _("An account already exists with this e-mail address. Log in instead."))
-    problem = passwords.password_problem(password, email=email, name=name)
-    if problem:
-        form.error("password", problem)
-    elif password != form.values.get("password_confirm", ""):
-        form.error("password_confirm", _("The two passwords differ."))
-    if not form.checkbox("terms"):
-        form.error("terms", _("You must accept the terms of use to register."))
-    if not form.ok:
-        return None
-    return Registration(name=name, email=email, company=company, country=country, password=password)
 
 
 async def create_user(
@@ -101,6 +45,19 @@ async def create_user(
     return user
 
 
+async def register(
+    db: AsyncSession, form: Form, settings: Settings, now: datetime, locale: str
+) -> User | None:
+    """Creates the account of a valid registration form and mails the link that confirms the address; None,
+    with the reasons by the fields, when the form is refused."""
+    registration = await validate_registration(db, form)
+    if registration is None:
+        return None
+    user = await create_user(db, registration, settings, now, locale=locale)
+    await notify.confirmation(db, user, settings, now)
+    return user
+
+
 class LoginThrottled(Exception):
     pass
 
@@ -112,7 +69,7 @@ async def authenticate(
 
     Failures are recorded by the caller's transaction, so call it in a transaction that commits even when
     the login fails."""
-    email = normalise_email(email)[:254]
+    email = normalise_email(email)[:MAX_EMAIL]
     if await ratelimit.login_blocked(db, email, ip, settings, now):
         raise LoginThrottled()
     user = await find_user_by_email(db, email)
@@ -134,12 +91,7 @@ async def change_password(
     new = form.values.get("new_password", "")
     if not await passwords.verify_password(user.password_hash, current, settings):
         form.error("current_password", _("This is not your current password."))
-    problem = passwords.password_problem(new, email=user.email, name=user.name)
-    if problem:
-        form.error("new_password", problem)
-    elif new != form.values.get("new_password_confirm", ""):
-        form.error("new_password_confirm", _("The two passwords differ."))
-    elif new == current:
+    if new_password_ok(form, user) and new == current:
         form.error("new_password", _("Choose a password different from the current one."))
     if not form.ok:
         return False
@@ -152,6 +104,7 @@ async def change_password(
     return True
 
 
-async def disable_user(db: AsyncSession, user: User) -> None:
-    user.is_active = False
-    await sessions.close_all_sessions(db, user.id)
+async def set_locale(db: AsyncSession, user_id: int, locale: str) -> None:
+    """The language of the user's pages and mail; an unknown one is ignored."""
+    if locale in LOCALES:
+        (await account(db, user_id)).locale = locale

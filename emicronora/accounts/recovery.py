@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.accounts import passwords, ratelimit, sessions
-from emicronora.accounts.operations import find_user_by_email, normalise_email
+from emicronora.accounts.emails import MAX_EMAIL, normalise_email
+from emicronora.accounts.forms import new_password_ok
+from emicronora.accounts.queries import find_user_by_email
 from emicronora.forms import Form
-from emicronora.i18n import _
 from emicronora.mail import notify, tokens
 from emicronora.models import LoginAttempt, User
 from emicronora.settings import Settings
@@ -30,10 +31,6 @@ class ResetThrottled(Exception):
 
 class InvalidLink(Exception):
     """The link is unknown, expired or already used."""
-
-
-async def send_confirmation(db: AsyncSession, user: User, settings: Settings, now: datetime) -> None:
-    await notify.confirmation(db, user, settings, now)
 
 
 async def confirm_email(db: AsyncSession, secret: str, now: datetime) -> User:
@@ -60,7 +57,7 @@ async def request_reset(db: AsyncSession, email: str, ip: str, settings: Setting
     if (from_ip or 0) >= MAX_RESETS_PER_IP:
         raise ResetThrottled()
     db.add(LoginAttempt(email=RESET_MARKER, ip=ip[:45], at=now))
-    user = await find_user_by_email(db, normalise_email(email)[:254])
+    user = await find_user_by_email(db, normalise_email(email)[:MAX_EMAIL])
     if user is None or not user.is_active:
         return
     if await tokens.issued_since(db, user.id, "reset", now - timedelta(hours=1)) >= MAX_RESETS_PER_ACCOUNT:
@@ -77,14 +74,9 @@ async def reset_password(
     user = await tokens.peek(db, secret, "reset", now)
     if user is None:
         raise InvalidLink()
-    new = form.values.get("new_password", "")
-    problem = passwords.password_problem(new, email=user.email, name=user.name)
-    if problem:
-        form.error("new_password", problem)
-    elif new != form.values.get("new_password_confirm", ""):
-        form.error("new_password_confirm", _("The two passwords differ."))
-    if not form.ok:
+    if not new_password_ok(form, user):
         return None
+    new = form.values["new_password"]
     if await tokens.redeem(db, secret, "reset", now) is None:
         raise InvalidLink()
     user.password_hash = await passwords.hash_password(new, settings)

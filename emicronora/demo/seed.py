@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.accounts.operations import Registration, create_user
+from emicronora.accounts.forms import Registration
+from emicronora.accounts.operations import create_user
 from emicronora.accounts.passwords import password_problem
 from emicronora.demo import data
 from emicronora.demo.brokerage import seed_brokerage

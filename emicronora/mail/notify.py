@@ -13,7 +13,7 @@ import anyio.to_thread
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.b2b.profiles import company_name
+from emicronora.b2b.marketplace.queries import company_name
 from emicronora.calendar.ical import CalendarItem, build_calendar, serialise
 from emicronora.calendar.items import meeting_items_by_user, sort_items
 from emicronora.i18n import _
@@ -36,7 +36,7 @@ REMINDER_LEAD = timedelta(minutes=15)
 REQUESTS_PAGE = "/b2b/requests"
 AGENDA_PAGE = "/b2b/agenda"
 PITCHES_PAGE = "/exhibitor-area/pitches"
-# The "Forgot your password?" page (accounts.recovery_routes), where a reset link is asked for.
+# The "Forgot your password?" page (the accounts area), where a reset link is asked for.
 FORGOT_PAGE = "/account/forgot"
 
 

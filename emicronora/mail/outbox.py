@@ -1,23 +1,22 @@
-"""Queuing a message in the caller's transaction, and what the organisers see of the outbox."""
+"""Queuing a message in the caller's transaction: who may get which mail, its row rendered in the
+recipient's language, and the INSERT that leaves out a message already queued (its dedupe key)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.mail.compose import ALWAYS_SENT, compose, recipient_locale
-from emicronora.models import EMAIL_KINDS, OUTBOX_STATUSES, OutboxEmail, User
+from emicronora.models import EMAIL_KINDS, OutboxEmail, User
 from emicronora.models.base import utcnow
 from emicronora.settings import Settings
 
-log = logging.getLogger("emicronora.mail")
 MAX_DEDUPE_KEY = 200
 # Rows per INSERT: well under the bound-parameter limits of SQLite and PostgreSQL.
 INSERT_CHUNK = 200
@@ -55,9 +54,8 @@ async def taken_keys(db: AsyncSession, keys: Sequence[str]) -> set[str]:
     taken: set[str] = set()
     for start in range(0, len(keys), INSERT_CHUNK):
         chunk = [key[:MAX_DEDUPE_KEY] for key in keys[start : start + INSERT_CHUNK]]
-        taken.update(
-            (await db.scalars(select(OutboxEmail.dedupe_key).where(OutboxEmail.dedupe_key.in_(chunk)))).all()
-        )
+        found = await db.scalars(select(OutboxEmail.dedupe_key).where(OutboxEmail.dedupe_key.in_(chunk)))
+        taken.update(key for key in found if key is not None)
     return {key for key in keys if key[:MAX_DEDUPE_KEY] in taken}
 
 
@@ -136,36 +134,3 @@ async def queue_email(
         return None
     ids = await insert_emails(db, [row])
     return ids[0] if ids else None
-
-
-@dataclass(frozen=True)
-class OutboxOverview:
-    counts: dict[str, int]
-    problems: list[OutboxEmail]
-
-
-async def overview(db: AsyncSession, limit: int = 200) -> OutboxOverview:
-    """Counts by status, and the newest failed or bounced messages with their error."""
-    rows = await db.execute(select(OutboxEmail.status, func.count()).group_by(OutboxEmail.status))
-    counts = dict.fromkeys(OUTBOX_STATUSES, 0)
-    counts.update({status: count for status, count in rows.all()})
-    problems = await db.scalars(
-        select(OutboxEmail)
-        .where(OutboxEmail.status.in_(("failed", "bounced")))
-        .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
-        .limit(limit)
-    )
-    return OutboxOverview(counts=counts, problems=list(problems.all()))
-
-
-async def retry(db: AsyncSession, email_id: int, now: datetime) -> bool:
-    """Puts a failed message back in the queue, due now, with a fresh count of attempts."""
-    result = await db.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.id == email_id, OutboxEmail.status == "failed")
-        .values(status="pending", attempts=0, next_attempt_at=now, last_error="")
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount:
-        log.info("outbox message %s queued again by an organiser", email_id)
-    return bool(result.rowcount)

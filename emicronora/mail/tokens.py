@@ -3,17 +3,21 @@ leak of the table hands out no working link. Each expires, and works once."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.accounts.sessions import token_digest
 from emicronora.models import EmailToken, User
 
 LIFETIMES = {"confirm": timedelta(hours=48), "reset": timedelta(hours=1)}
 MAX_SECRET = 100
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 async def issue(db: AsyncSession, user: User, purpose: str, now: datetime) -> str:
@@ -22,7 +26,7 @@ async def issue(db: AsyncSession, user: User, purpose: str, now: datetime) -> st
         EmailToken(
             user_id=user.id,
             purpose=purpose,
-            digest=token_digest(secret),
+            digest=digest(secret),
             created_at=now,
             expires_at=now + LIFETIMES[purpose],
         )
@@ -31,9 +35,9 @@ async def issue(db: AsyncSession, user: User, purpose: str, now: datetime) -> st
     return secret
 
 
-def _valid(secret: str, purpose: str, now: datetime) -> list[object]:
+def _valid(secret: str, purpose: str, now: datetime) -> list[ColumnElement[bool]]:
     return [
-        EmailToken.digest == token_digest(secret),
+        EmailToken.digest == digest(secret),
         EmailToken.purpose == purpose,
         EmailToken.used_at.is_(None),
         EmailToken.expires_at > now,

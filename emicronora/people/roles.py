@@ -4,7 +4,9 @@ without any active organiser."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -43,7 +45,8 @@ async def _remove_organiser(db: AsyncSession, user: User, values: dict[str, bool
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    # An UPDATE's result is a cursor result: it has the count of the rows it changed.
+    if cast("CursorResult[Any]", result).rowcount != 1:
         raise RoleRefused(_("The fair needs at least one active organiser: appoint another one first."))
     await db.refresh(user)
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import select, update
 
-from emicronora.accounts import operations
 from emicronora.models import LoginAttempt, LoginSession, User
+from emicronora.people import roles
 from tests.conftest import PASSWORD, csrf_token, login, post_form
 
 
@@ -110,7 +110,7 @@ async def test_disabled_account_loses_its_sessions_at_once(
     await login(client, "ada@example.org")
     async with sessionmaker() as db, db.begin():
         user = await db.scalar(select(User))
-        await operations.disable_user(db, user)
+        await roles.set_active(db, user, None, False)
     assert (await client.get("/account")).status_code == 303
     refused = await post_form(client, "/login", {"email": "ada@example.org", "password": PASSWORD})
     assert refused.status_code == 400

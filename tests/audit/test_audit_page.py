@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emicronora.audit import changes, record_action
@@ -99,3 +100,30 @@ async def test_person_history_links_to_the_filtered_log(
     assert page.text.count("<code>user.enable</code>") == 10
     assert f"/organiser/audit?target_type=user&amp;target_id={pat.id}" in page.text
     assert len(await shown(organiser, target_type="user", target_id=str(pat.id))) == 12
+
+
+@pytest.mark.parametrize("page", ["²", "١", "-1", "0", "1.5", "abc", "99999999999999999999", "2"])
+async def test_audit_log_answers_404_for_a_page_that_cannot_exist(
+    organiser: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession], page: str
+) -> None:
+    await seed(sessionmaker, [(None, "day.move", {})])
+    assert (await organiser.get("/organiser/audit", params={"page": page})).status_code == 404
+
+
+async def test_audit_log_filters_take_text_literally_and_ignore_accents(
+    organiser: httpx.AsyncClient,
+    make_user: Callable[..., Awaitable[User]],
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    helene = await make_user("hélène@example.org", organiser=True, name="Hélène")
+    otto = await make_user("otto_org@example.org", organiser=True, name="Otto")
+    await seed(
+        sessionmaker,
+        [(helene, "b2b.publish", {}), (otto, "b2bx.publish", {}), (otto, "session.edit", {})],
+    )
+    assert await shown(organiser, actor="HELENE") == ["b2b.publish"]
+    assert await shown(organiser, actor="o_o") == ["session.edit", "b2bx.publish"]
+    # An area is a whole prefix: "b2b" is not "b2bx", and "_" or "%" match only themselves.
+    assert await shown(organiser, area="b2b") == ["b2b.publish"]
+    assert await shown(organiser, area="b2b%") == []
+    assert await shown(organiser, area="b_b") == []

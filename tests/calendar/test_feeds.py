@@ -11,8 +11,8 @@ import httpx
 import icalendar
 import vobject
 
-from emicronora.accounts.operations import disable_user
 from emicronora.models import User
+from emicronora.people.roles import set_active
 from tests.conftest import login, post_form
 
 FEED_URL = re.compile(r'value="http://127\.0\.0\.1:8000(/calendar/u/[^"]+\.ics)" data-testid="feed-url"')
@@ -155,7 +155,7 @@ async def test_personal_feed_of_a_disabled_account_is_404(
     await login(client, "ada@example.org")
     path = await personal_feed_path(client)
     async with sessionmaker() as db, db.begin():
-        await disable_user(db, await db.get_one(User, user.id))
+        await set_active(db, await db.get_one(User, user.id), None, False)
     assert (await client.get(path)).status_code == 404
 
 

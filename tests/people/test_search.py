@@ -83,3 +83,38 @@ async def test_search_people_by_role(organiser: httpx.AsyncClient, people: None)
 async def test_search_text_is_bounded(organiser: httpx.AsyncClient, people: None) -> None:
     # A long query is cut at 100 characters, never an error.
     assert await names(organiser, q="laser" + " " * 200 + "zzz") == ["Anne Laser"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("metrologie", ["Hélène Martin", "Marc Vuillemin"]),
+        ("METROLOGIE", ["Hélène Martin", "Marc Vuillemin"]),
+        ("etalonnage", ["Hélène Martin"]),
+        ("Étalonnage", ["Hélène Martin"]),
+        ("ETALONNAGE LASER", ["Hélène Martin"]),
+        ("helene", ["Hélène Martin"]),
+        ("franche-comte", ["Marc Vuillemin"]),
+    ],
+)
+async def test_search_people_ignores_accents(
+    organiser: httpx.AsyncClient,
+    add_people: Callable[..., Awaitable[list[int]]],
+    query: str,
+    expected: list[str],
+) -> None:
+    """French users type without accents: the company typed at registration or the company's record match."""
+    await add_people([("Hélène Martin", "hm@example.org", "Étalonnage laser et métrologie")])
+    await add_people(
+        [("Marc Vuillemin", "mv@example.org", "")],
+        company=Company(name="Métrologie de Franche-Comté", country="FR"),
+    )
+    assert await names(organiser, q=query) == expected
+
+
+@pytest.mark.parametrize("page", ["²", "١", "-1", "0", "1.5", "abc", "99999999999999999999", "2"])
+async def test_people_list_answers_404_for_a_page_that_cannot_exist(
+    organiser: httpx.AsyncClient, people: None, page: str
+) -> None:
+    response = await organiser.get("/organiser/people", params={"q": "metro", "page": page})
+    assert response.status_code == 404

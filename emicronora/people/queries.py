@@ -1,16 +1,16 @@
-"""Finding people: accounts searched by name, e-mail or company, one page at a time, and what an organiser
-sees about one account (company, moderated sessions, open login sessions)."""
+"""Finding people: accounts searched by name, e-mail or company (whatever the case and the accents), one page
+at a time, and what an organiser sees about one account (company, moderated sessions, open login sessions)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from emicronora.audit.entries import like_escape
+from emicronora.db.paging import Page, paginate
+from emicronora.db.search import any_contains_folded, contains_folded
 from emicronora.models import Company, LoginSession, Session, SessionModerator, User
 
 PAGE_SIZE = 25
@@ -24,25 +24,13 @@ class PeopleFilter:
     role: str = ""
 
 
-@dataclass(frozen=True)
-class PeoplePage:
-    users: list[User]
-    total: int
-    page: int
-    pages: int
-
-
 def _conditions(criteria: PeopleFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if criteria.text:
-        pattern = "%" + like_escape(criteria.text.lower()) + "%"
-        # lower() LIKE rather than ILIKE: SQLite has no ILIKE and PostgreSQL's LIKE is case-sensitive.
-        company_match = select(Company.id).where(func.lower(Company.name).like(pattern, escape="\\"))
+        company_match = select(Company.id).where(contains_folded(Company.name, criteria.text))
         conditions.append(
             or_(
-                func.lower(User.name).like(pattern, escape="\\"),
-                func.lower(User.email).like(pattern, escape="\\"),
-                func.lower(User.company_name).like(pattern, escape="\\"),
+                any_contains_folded([User.name, User.email, User.company_name], criteria.text),
                 User.company_id.in_(company_match),
             )
         )
@@ -57,19 +45,20 @@ def _conditions(criteria: PeopleFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-async def search(db: AsyncSession, criteria: PeopleFilter, page: int = 1) -> PeoplePage:
+async def search(db: AsyncSession, criteria: PeopleFilter, page: int = 1) -> Page[User]:
     """One page of the matching accounts, by name."""
-    conditions = _conditions(criteria)
-    total = await db.scalar(select(func.count()).select_from(User).where(*conditions)) or 0
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    rows = await db.scalars(
-        select(User)
-        .where(*conditions)
-        .order_by(func.lower(User.name), User.id)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    )
-    return PeoplePage(users=list(rows.unique().all()), total=total, page=page, pages=pages)
+    statement = select(User).where(*_conditions(criteria)).order_by(func.lower(User.name), User.id)
+    return await paginate(db, statement, page, PAGE_SIZE)
+
+
+async def person(db: AsyncSession, user_id: int) -> User | None:
+    return await db.get(User, user_id)
+
+
+async def exhibitor(db: AsyncSession, company_id: int) -> Company | None:
+    """An exhibiting company, or None (an unknown id, or a company that does not exhibit)."""
+    company = await db.get(Company, company_id)
+    return company if company is not None and company.is_exhibitor else None
 
 
 async def moderated_sessions(db: AsyncSession, user_id: int) -> list[Session]:

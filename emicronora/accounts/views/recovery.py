@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
 
-from emicronora.accounts import recovery, sessions
-from emicronora.accounts.routes import _logged_in_redirect
+from emicronora.accounts import recovery
+from emicronora.accounts.views.login import logged_in_redirect, open_browser_session
 from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.mail import tokens
@@ -89,20 +88,9 @@ async def _reset(request: Request) -> Response:
     try:
         async with sessionmaker_of(request)() as db, db.begin():
             user = await recovery.reset_password(db, secret, form, settings, now)
-            token = None
-            if user is not None:
-                token = await sessions.open_session(
-                    db, user, client_ip(request), request.headers.get("user-agent", ""), now
-                )
+            token = await open_browser_session(db, user, request, now) if user is not None else None
     except recovery.InvalidLink:
         return render(request, "accounts/reset_password.html", {"form": Form(), "valid": False}, 400)
     if token is None:
         return render(request, "accounts/reset_password.html", {"form": form, "valid": True}, 400)
-    return _logged_in_redirect(request, token, "/account?reset=1")
-
-
-routes: list[BaseRoute] = [
-    Route("/account/confirm/{token}", confirm, methods=["GET", "POST"]),
-    Route("/account/forgot", forgot, methods=["GET", "POST"]),
-    Route("/account/reset/{token}", reset, methods=["GET", "POST"]),
-]
+    return logged_in_redirect(request, token, "/account?reset=1")
