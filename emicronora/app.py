@@ -19,6 +19,7 @@ from emicronora.b2b.marketplace_routes import routes as b2b_marketplace_routes
 from emicronora.b2b.meeting_routes import routes as b2b_meeting_routes
 from emicronora.b2b.organiser_routes import routes as b2b_organiser_routes
 from emicronora.b2b.solving import runner_of as solve_runner
+from emicronora.calendar.routes import organiser_routes as calendar_organiser_routes
 from emicronora.calendar.routes import routes as calendar_routes
 from emicronora.dashboard.routes import routes as dashboard_routes
 from emicronora.dashboard.warmup import AttendanceKeeper
@@ -34,9 +35,10 @@ from emicronora.mail.routes import organiser_routes as mail_organiser_routes
 from emicronora.mail.routes import routes as mail_routes
 from emicronora.media.routes import routes as media_routes
 from emicronora.media.storage import LocalStorage
-from emicronora.organiser.routes import routes as organiser_routes
+from emicronora.organiser.routes import organiser_routes
 from emicronora.people.routes import organiser_routes as people_organiser_routes
 from emicronora.pitches.routes import routes as pitch_routes
+from emicronora.programme.routes import organiser_routes as programme_organiser_routes
 from emicronora.programme.routes import routes as programme_routes
 from emicronora.settings import PROJECT_ROOT, Settings
 from emicronora.showroom.routes import routes as showroom_routes
@@ -65,6 +67,8 @@ PUBLIC_ROUTES: list[BaseRoute] = [
 ]
 ORGANISER_ROUTES: list[BaseRoute] = [
     *organiser_routes,
+    *programme_organiser_routes,
+    *calendar_organiser_routes,
     *audit_organiser_routes,
     *people_organiser_routes,
     *mail_organiser_routes,

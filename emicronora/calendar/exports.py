@@ -5,10 +5,7 @@ export never stalls the event loop."""
 
 from __future__ import annotations
 
-import csv
 import io
-import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +18,8 @@ from emicronora.calendar.ical import CalendarItem, build_calendar, serialise
 from emicronora.calendar.items import meeting_items_by_user, pitch_items_by_company, session_item, sort_items
 from emicronora.models import Session, Star, User
 from emicronora.settings import Settings
-from emicronora.spreadsheets import safe_cell
+from emicronora.spreadsheets import csv_bytes
+from emicronora.text import slugify
 
 CSV_COLUMNS = (
     "participant",
@@ -49,9 +47,7 @@ class ParticipantAgenda:
 
 def file_name(agenda: ParticipantAgenda) -> str:
     """An ASCII file name after the participant, unique by id: `camille-acheteuse-12.ics`."""
-    ascii_name = unicodedata.normalize("NFKD", agenda.name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "participant"
-    return f"{slug}-{agenda.user_id}.ics"
+    return f"{slugify(agenda.name, max_length=60, fallback='participant')}-{agenda.user_id}.ics"
 
 
 async def participant_agendas(
@@ -110,28 +106,27 @@ def agendas_zip(
 
 
 def agendas_csv(agendas: list[ParticipantAgenda], settings: Settings) -> bytes:
-    # UTF-8 with a BOM: spreadsheet apps then read French accents right.
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(CSV_COLUMNS)
-    for agenda in agendas:
-        for item in agenda.items:
-            writer.writerow(
-                (
-                    safe_cell(agenda.name),
-                    safe_cell(agenda.email),
-                    safe_cell(agenda.company),
-                    item.uid,
-                    safe_cell(item.summary),
-                    item.start.astimezone(settings.tz).isoformat(),
-                    item.end.astimezone(settings.tz).isoformat(),
-                    settings.event_timezone,
-                    "CANCELLED" if item.cancelled else "CONFIRMED",
-                    item.sequence,
-                    item.url,
-                )
+    """One row per item of each agenda (UTF-8 with a BOM, formula-safe cells: see emicronora.spreadsheets)."""
+    return csv_bytes(
+        CSV_COLUMNS,
+        (
+            (
+                agenda.name,
+                agenda.email,
+                agenda.company,
+                item.uid,
+                item.summary,
+                item.start.astimezone(settings.tz).isoformat(),
+                item.end.astimezone(settings.tz).isoformat(),
+                settings.event_timezone,
+                "CANCELLED" if item.cancelled else "CONFIRMED",
+                item.sequence,
+                item.url,
             )
-    return ("\ufeff" + text.getvalue()).encode("utf-8")
+            for agenda in agendas
+            for item in agenda.items
+        ),
+    )
 
 
 async def build_zip(

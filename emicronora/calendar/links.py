@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from emicronora.calendar.ical import CalendarItem
@@ -11,8 +11,8 @@ GOOGLE_TEMPLATE = "https://calendar.google.com/calendar/render"
 
 
 def google_calendar_url(item: CalendarItem, timezone: str) -> str:
-    def utc(moment: object) -> str:
-        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")  # type: ignore[attr-defined]
+    def utc(moment: datetime) -> str:
+        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
     params = {
         "action": "TEMPLATE",

@@ -1,5 +1,3 @@
-"""The organiser area: create, edit, cancel and reorder the programme's days, themes, sessions and speakers.
-
-Only organisers enter (every handler calls `require_organiser` first); the writes themselves live in
-`emicronora.programme.operations`, shared with the CLI.
-"""
+"""The organiser console's home: the overview at /organiser/ of every day, theme, session and speaker, with
+the actions on each. The pages those actions lead to belong to their areas (the programme's editing pages
+are `programme.routes.organiser_routes`), all mounted under /organiser by the app."""

@@ -1,186 +1,47 @@
-"""Public programme pages and the personal agenda ("Mon programme")."""
+"""The programme's URL table: the public pages and the personal agenda, and the organiser's pages that edit
+the programme (`organiser_routes`, relative to the /organiser mount)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from starlette.routing import BaseRoute, Route
 
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
+from emicronora.programme.views import agenda, display
+from emicronora.programme.views.organiser import days, sessions, speakers, themes
 
-from emicronora.accounts.routes import safe_next
-from emicronora.calendar.items import session_item
-from emicronora.calendar.links import google_calendar_url
-from emicronora.live import embeds
-from emicronora.pitches.scheduling import running_order
-from emicronora.programme import domain, queries
-from emicronora.web.context import current_user, require_user, sessionmaker_of, settings_of
-from emicronora.web.formdata import read_form
-from emicronora.web.middleware import CONTENT_SECURITY_POLICY
-from emicronora.web.templating import render
+routes: list[BaseRoute] = [
+    Route("/", display.home, methods=["GET"]),
+    Route("/programme", display.programme, methods=["GET"]),
+    Route("/speakers", display.speakers, methods=["GET"]),
+    Route("/sessions/{session_id:int}", display.session_detail, methods=["GET"]),
+    Route("/sessions/{session_id:int}/star", agenda.toggle_star, methods=["POST"]),
+    Route("/sessions/{session_id:int}/unstar", agenda.toggle_star, methods=["POST"]),
+    Route("/agenda", agenda.agenda, methods=["GET"]),
+]
 
-MAX_FILTER_LENGTH = 60
-
-
-def _page_context(now: datetime) -> dict[str, object]:
-    return {
-        "status_of": lambda session: domain.session_status(session, now),
-        "status_labels": domain.STATUS_LABELS,
-        "kind_labels": domain.KIND_LABELS,
-    }
-
-
-async def home(request: Request) -> Response:
-    now = datetime.now(UTC)
-    async with sessionmaker_of(request)() as db:
-        days = await queries.list_days(db)
-        sessions = await queries.list_sessions(db)
-    live = [s for s in sessions if domain.session_status(s, now) == "live"]
-    upcoming = [s for s in sessions if domain.session_status(s, now) == "upcoming"][:4]
-    return render(
-        request,
-        "programme/home.html",
-        {"days": days, "live": live, "upcoming": upcoming, **_page_context(now)},
-    )
-
-
-async def programme(request: Request) -> Response:
-    now = datetime.now(UTC)
-    day_param = request.query_params.get("day", "")[:MAX_FILTER_LENGTH]
-    theme_param = request.query_params.get("theme", "")[:MAX_FILTER_LENGTH]
-    kind_param = request.query_params.get("kind", "")[:MAX_FILTER_LENGTH]
-    user = current_user(request)
-    async with sessionmaker_of(request)() as db:
-        days = await queries.list_days(db)
-        themes = await queries.list_themes(db)
-        selected_day = selected_theme = None
-        if day_param:
-            try:
-                selected_day = await queries.get_day_by_date(db, date.fromisoformat(day_param))
-            except ValueError:
-                selected_day = None
-            if selected_day is None:
-                raise HTTPException(404)
-        if theme_param:
-            selected_theme = await queries.get_theme_by_slug(db, theme_param)
-            if selected_theme is None:
-                raise HTTPException(404)
-        kind = kind_param if kind_param in domain.KIND_LABELS else None
-        sessions = await queries.list_sessions(
-            db,
-            day_id=selected_day.id if selected_day else None,
-            theme_id=selected_theme.id if selected_theme else None,
-            kind=kind,
-        )
-        starred = await queries.starred_session_ids(db, user.id) if user else set()
-    return render(
-        request,
-        "programme/programme.html",
-        {
-            "days": days,
-            "themes": themes,
-            "selected_day": selected_day,
-            "selected_theme": selected_theme,
-            "selected_kind": kind,
-            "grouped": domain.group_by_day(sessions, days),
-            "starred": starred,
-            **_page_context(now),
-        },
-    )
-
-
-async def session_detail(request: Request) -> Response:
-    """The session, and while it is on its live room: the stream when live, a countdown before, the replay
-    and the chat's history after."""
-    now = datetime.now(UTC)
-    user = current_user(request)
-    async with sessionmaker_of(request)() as db:
-        session = await queries.get_session(db, request.path_params["session_id"])
-        if session is None:
-            raise HTTPException(404)
-        starred = await queries.starred_session_ids(db, user.id) if user else set()
-        pitches = await running_order(db, session.id) if session.kind == "pitch" else []
-    settings = settings_of(request)
-    google_url = google_calendar_url(
-        session_item(session, settings, request.state.locale), settings.event_timezone
-    )
-    status = domain.session_status(session, now)
-    embed = None
-    if status == "live":
-        embed = embeds.embed_or_none(session.stream_url, settings.jitsi_hosts)
-    elif status == "ended":
-        # A meeting room is no replay: a Jitsi address there stays a plain link (no Jitsi host allowed).
-        embed = embeds.embed_or_none(session.replay_url, jitsi_hosts=())
-    response = render(
-        request,
-        "programme/session.html",
-        {
-            "session": session,
-            "starred": starred,
-            "google_url": google_url,
-            "embed": embed,
-            "pitches": pitches,
-            **_page_context(now),
-        },
-    )
-    if embed is not None:
-        # Set here, the policies win over the middleware's defaults (it only fills in missing headers).
-        response.headers["Content-Security-Policy"] = embeds.frame_policy(CONTENT_SECURITY_POLICY, embed)
-        features = embeds.permissions_policy(embed)
-        if features:
-            response.headers["Permissions-Policy"] = features
-    return response
-
-
-async def toggle_star(request: Request) -> Response:
-    user = require_user(request)
-    form = await read_form(request)
-    session_id: int = request.path_params["session_id"]
-    async with sessionmaker_of(request)() as db, db.begin():
-        if await queries.get_session(db, session_id) is None:
-            raise HTTPException(404)
-        if request.url.path.endswith("/unstar"):
-            await queries.unstar(db, user.id, session_id)
-        else:
-            await queries.star(db, user.id, session_id)
-    return RedirectResponse(safe_next(form.values.get("next"), f"/sessions/{session_id}"), status_code=303)
-
-
-async def agenda(request: Request) -> Response:
-    now = datetime.now(UTC)
-    user = require_user(request)
-    async with sessionmaker_of(request)() as db:
-        days = await queries.list_days(db)
-        sessions = await queries.agenda(db, user.id)
-    return render(
-        request,
-        "programme/agenda.html",
-        {
-            "grouped": domain.group_by_day(sessions, days),
-            "starred": {s.id for s in sessions},
-            **_page_context(now),
-        },
-    )
-
-
-async def speakers(request: Request) -> Response:
-    async with sessionmaker_of(request)() as db:
-        all_speakers = await queries.list_speakers(db)
-        sessions = await queries.list_sessions(db)
-    by_speaker: dict[int, list[object]] = {}
-    for session in sessions:
-        for speaker in session.speakers:
-            by_speaker.setdefault(speaker.id, []).append(session)
-    return render(request, "programme/speakers.html", {"speakers": all_speakers, "sessions_of": by_speaker})
-
-
-routes = [
-    Route("/", home, methods=["GET"]),
-    Route("/programme", programme, methods=["GET"]),
-    Route("/speakers", speakers, methods=["GET"]),
-    Route("/sessions/{session_id:int}", session_detail, methods=["GET"]),
-    Route("/sessions/{session_id:int}/star", toggle_star, methods=["POST"]),
-    Route("/sessions/{session_id:int}/unstar", toggle_star, methods=["POST"]),
-    Route("/agenda", agenda, methods=["GET"]),
+organiser_routes: list[BaseRoute] = [
+    Route("/sessions/new", sessions.edit_session, methods=["GET", "POST"]),
+    Route("/sessions/{session_id:int}/edit", sessions.edit_session, methods=["GET", "POST"]),
+    Route("/sessions/{session_id:int}/cancel", sessions.set_cancelled, methods=["POST"]),
+    Route("/sessions/{session_id:int}/restore", sessions.set_cancelled, methods=["POST"]),
+    Route("/sessions/{session_id:int}/move", sessions.move_session, methods=["POST"]),
+    Route("/sessions/{session_id:int}/moderators", sessions.add_moderator, methods=["POST"]),
+    Route(
+        "/sessions/{session_id:int}/moderators/{user_id:int}/remove",
+        sessions.remove_moderator,
+        methods=["POST"],
+    ),
+    Route("/days/new", days.edit_day, methods=["GET", "POST"]),
+    Route("/days/{day_id:int}/edit", days.edit_day, methods=["GET", "POST"]),
+    Route("/days/{day_id:int}/cancel", days.set_cancelled, methods=["POST"]),
+    Route("/days/{day_id:int}/restore", days.set_cancelled, methods=["POST"]),
+    Route("/days/{day_id:int}/move", days.move_day, methods=["POST"]),
+    Route("/days/{day_id:int}/delete", days.delete_day, methods=["POST"]),
+    Route("/themes/new", themes.edit_theme, methods=["GET", "POST"]),
+    Route("/themes/{theme_id:int}/edit", themes.edit_theme, methods=["GET", "POST"]),
+    Route("/themes/{theme_id:int}/move", themes.move_theme, methods=["POST"]),
+    Route("/themes/{theme_id:int}/delete", themes.delete_theme, methods=["POST"]),
+    Route("/speakers/new", speakers.edit_speaker, methods=["GET", "POST"]),
+    Route("/speakers/{speaker_id:int}/edit", speakers.edit_speaker, methods=["GET", "POST"]),
+    Route("/speakers/{speaker_id:int}/move", speakers.move_speaker, methods=["POST"]),
+    Route("/speakers/{speaker_id:int}/delete", speakers.delete_speaker, methods=["POST"]),
 ]

@@ -1,4 +1,4 @@
-"""Organiser pages for days: create, edit (a new date moves its sessions), cancel or restore all their
+"""The organiser's pages for days: create, edit (a new date moves its sessions), cancel or restore all their
 sessions, reorder, and delete an empty day."""
 
 from __future__ import annotations
@@ -8,29 +8,25 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
 
 from emicronora import audit
 from emicronora.forms import Form
 from emicronora.models import Day
-from emicronora.organiser.common import (
+from emicronora.programme import forms, operations, queries
+from emicronora.programme.views.organiser.editing import (
     OVERVIEW,
     ExtraContext,
     delete_action,
     edit_page,
-    get_or_404,
     move_action,
     now,
-    see_other,
 )
-from emicronora.programme import operations, queries
+from emicronora.web.actors import actor_of
 from emicronora.web.context import require_organiser, sessionmaker_of, settings_of
+from emicronora.web.lookups import get_or_404
+from emicronora.web.redirects import see_other
 
-TEMPLATE = "organiser/day_form.html"
-
-
-def day_values(day: Day) -> dict[str, str]:
-    return {"date": day.date.isoformat(), "theme_id": str(day.theme_id)}
+TEMPLATE = "programme/organiser/day_form.html"
 
 
 def theme_choices(locale: str) -> ExtraContext:
@@ -54,7 +50,7 @@ async def edit_day(request: Request) -> Response:
         model=Day,
         id_param="day_id",
         template=TEMPLATE,
-        values_of=day_values,
+        values_of=forms.day_values,
         save=save,
         anchor="day",
         context=theme_choices(request.state.locale),
@@ -73,7 +69,7 @@ async def set_cancelled(request: Request) -> Response:
         else:
             changed = await operations.restore_day(db, day, now())
         await audit.record_action(
-            db, request, f"day.{verb}", "day", day_id, {"date": day.date, "sessions": changed}
+            db, actor_of(request), f"day.{verb}", "day", day_id, {"date": day.date, "sessions": changed}
         )
     return see_other(f"{OVERVIEW}#day-{day_id}")
 
@@ -90,18 +86,8 @@ async def delete_day(request: Request) -> Response:
         model=Day,
         id_param="day_id",
         template=TEMPLATE,
-        values_of=day_values,
+        values_of=forms.day_values,
         delete=operations.delete_day,
         anchor="days",
         context=theme_choices(request.state.locale),
     )
-
-
-routes: list[BaseRoute] = [
-    Route("/days/new", edit_day, methods=["GET", "POST"]),
-    Route("/days/{day_id:int}/edit", edit_day, methods=["GET", "POST"]),
-    Route("/days/{day_id:int}/cancel", set_cancelled, methods=["POST"]),
-    Route("/days/{day_id:int}/restore", set_cancelled, methods=["POST"]),
-    Route("/days/{day_id:int}/move", move_day, methods=["POST"]),
-    Route("/days/{day_id:int}/delete", delete_day, methods=["POST"]),
-]

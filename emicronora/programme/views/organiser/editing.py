@@ -1,21 +1,25 @@
-"""What the organiser handlers share: look-ups that answer 404, the generic edit page, move and redirects."""
+"""What the programme's organiser pages share: the edit page, delete and move, each recorded in the audit log
+and answered with a redirect to the object on the console's overview."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from emicronora import audit
 from emicronora.forms import Form
 from emicronora.programme import operations
+from emicronora.web.actors import actor_of
 from emicronora.web.context import require_organiser, sessionmaker_of
 from emicronora.web.formdata import read_form
+from emicronora.web.lookups import get_or_404
+from emicronora.web.redirects import see_other
 from emicronora.web.templating import render
 
 OVERVIEW = "/organiser/"
@@ -26,20 +30,9 @@ Save = Callable[[AsyncSession, Form, Any], Awaitable[Any]]
 ExtraContext = Callable[[AsyncSession], Awaitable[dict[str, Any]]]
 
 
-async def get_or_404(db: AsyncSession, model: type[T], identifier: int) -> T:
-    found = await db.get(model, identifier)
-    if found is None:
-        raise HTTPException(404)
-    return found
-
-
-def _kind(model: type[Any]) -> str:
+def kind_of(model: type[Any]) -> str:
     """The audit log's name for a programme object: "day", "theme", "speaker", "session"."""
     return model.__name__.lower()
-
-
-def see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def now() -> datetime:
@@ -83,7 +76,9 @@ async def edit_page(
         saved_id = saved.id
         if (changed := audit.changes(before, values_of(saved))) or item is None:
             verb = "create" if item is None else "edit"
-            await audit.record_action(db, request, f"{_kind(model)}.{verb}", _kind(model), saved_id, changed)
+            await audit.record_action(
+                db, actor_of(request), f"{kind_of(model)}.{verb}", kind_of(model), saved_id, changed
+            )
     return see_other(f"{OVERVIEW}#{anchor}-{saved_id}")
 
 
@@ -105,7 +100,9 @@ async def delete_action(
         form = Form(values=dict(values_of(item)))
         if not await delete(db, item, form):
             return render(request, template, {"form": form, "item": item, **await context(db)}, 400)
-        await audit.record_action(db, request, f"{_kind(model)}.delete", _kind(model), item.id, form.values)
+        await audit.record_action(
+            db, actor_of(request), f"{kind_of(model)}.delete", kind_of(model), item.id, form.values
+        )
     return see_other(f"{OVERVIEW}#{anchor}")
 
 
@@ -126,8 +123,13 @@ async def move_action(
     identifier: int = request.path_params[id_param]
     async with sessionmaker_of(request)() as db, db.begin():
         item = await get_or_404(db, model, identifier)
-        if await move(db, item, cast(operations.Direction, direction)):
+        if await move(db, item, direction):
             await audit.record_action(
-                db, request, f"{_kind(model)}.move", _kind(model), identifier, {"direction": direction}
+                db,
+                actor_of(request),
+                f"{kind_of(model)}.move",
+                kind_of(model),
+                identifier,
+                {"direction": direction},
             )
     return see_other(f"{OVERVIEW}#{anchor}-{identifier}")

@@ -1,48 +1,31 @@
-"""Organiser pages for sessions: create, edit, cancel, restore and reorder (never delete: feeds need them),
-and the moderators appointed to each session's live room."""
+"""The organiser's pages for sessions: create, edit, cancel, restore and reorder (never delete: feeds need
+them), and the moderators appointed to each session's live room."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import tzinfo
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
 
 from emicronora import audit
 from emicronora.forms import Form
 from emicronora.i18n import _, format_day
-from emicronora.live import moderators
+from emicronora.live import operations as live_operations
+from emicronora.live import queries as live_queries
 from emicronora.models import Session
-from emicronora.organiser.common import OVERVIEW, edit_page, get_or_404, move_action, now, see_other
-from emicronora.programme import domain, operations, queries
+from emicronora.programme import domain, forms, operations, queries
+from emicronora.programme.views.organiser.editing import OVERVIEW, edit_page, move_action, now
+from emicronora.web.actors import actor_of
 from emicronora.web.context import require_organiser, sessionmaker_of, settings_of
 from emicronora.web.formdata import read_form
+from emicronora.web.lookups import get_or_404
+from emicronora.web.redirects import see_other
 from emicronora.web.templating import render
 
-TEMPLATE = "organiser/session_form.html"
-
-
-def session_values(tz: tzinfo) -> Callable[[Session], dict[str, str]]:
-    def values_of(session: Session) -> dict[str, str]:
-        return {
-            "kind": session.kind,
-            "title": session.title,
-            "abstract": session.abstract,
-            "day_id": str(session.day_id),
-            "theme_id": str(session.theme_id),
-            "starts_at": session.starts_at.astimezone(tz).strftime("%H:%M"),
-            "ends_at": session.ends_at.astimezone(tz).strftime("%H:%M"),
-            "speaker_ids": ",".join(str(s.id) for s in session.speakers),
-            "stream_url": session.stream_url,
-            "replay_url": session.replay_url,
-        }
-
-    return values_of
+TEMPLATE = "programme/organiser/session_form.html"
 
 
 async def session_choices(db: AsyncSession, locale: str) -> dict[str, Any]:
@@ -80,7 +63,7 @@ async def edit_session(request: Request) -> Response:
             return choices
         return {
             **choices,
-            "moderators": await moderators.list_moderators(db, session_id),
+            "moderators": await live_queries.list_moderators(db, session_id),
             "moderator_form": Form(),
         }
 
@@ -89,7 +72,7 @@ async def edit_session(request: Request) -> Response:
         model=Session,
         id_param="session_id",
         template=TEMPLATE,
-        values_of=session_values(settings.tz),
+        values_of=lambda session: forms.session_values(session, settings.tz),
         save=save,
         anchor="session",
         context=context,
@@ -107,7 +90,7 @@ async def set_cancelled(request: Request) -> Response:
         change = operations.cancel_session if verb == "cancel" else operations.restore_session
         if change(session, now()):
             await audit.record_action(
-                db, request, f"session.{verb}", "session", session_id, {"title": session.title}
+                db, actor_of(request), f"session.{verb}", "session", session_id, {"title": session.title}
             )
     return see_other(f"{OVERVIEW}#session-{session_id}")
 
@@ -131,17 +114,19 @@ async def add_moderator(request: Request) -> Response:
     form = await read_form(request)
     async with sessionmaker_of(request)() as db, db.begin():
         session = await get_or_404(db, Session, session_id)
-        if (appointed := await moderators.appoint(db, session.id, form)) is None:
+        if (appointed := await live_operations.appoint(db, session.id, form)) is None:
             context = {
-                "form": Form(values=session_values(settings.tz)(session)),
+                "form": Form(values=forms.session_values(session, settings.tz)),
                 "item": session,
                 "moderator_form": form,
-                "moderators": await moderators.list_moderators(db, session.id),
+                "moderators": await live_queries.list_moderators(db, session.id),
                 **await session_choices(db, request.state.locale),
             }
             return render(request, TEMPLATE, context, 400)
         details = {"email": appointed.email, "title": session.title}
-        await audit.record_action(db, request, "session.moderator_appoint", "session", session.id, details)
+        await audit.record_action(
+            db, actor_of(request), "session.moderator_appoint", "session", session.id, details
+        )
     return see_other(_moderators_url(session_id))
 
 
@@ -150,19 +135,10 @@ async def remove_moderator(request: Request) -> Response:
     session_id: int = request.path_params["session_id"]
     async with sessionmaker_of(request)() as db, db.begin():
         session = await get_or_404(db, Session, session_id)
-        if not await moderators.remove(db, session.id, request.path_params["user_id"]):
+        if not await live_operations.remove(db, session.id, request.path_params["user_id"]):
             raise HTTPException(404)
         details = {"user_id": request.path_params["user_id"], "title": session.title}
-        await audit.record_action(db, request, "session.moderator_remove", "session", session.id, details)
+        await audit.record_action(
+            db, actor_of(request), "session.moderator_remove", "session", session.id, details
+        )
     return see_other(_moderators_url(session_id))
-
-
-routes: list[BaseRoute] = [
-    Route("/sessions/new", edit_session, methods=["GET", "POST"]),
-    Route("/sessions/{session_id:int}/edit", edit_session, methods=["GET", "POST"]),
-    Route("/sessions/{session_id:int}/cancel", set_cancelled, methods=["POST"]),
-    Route("/sessions/{session_id:int}/restore", set_cancelled, methods=["POST"]),
-    Route("/sessions/{session_id:int}/move", move_session, methods=["POST"]),
-    Route("/sessions/{session_id:int}/moderators", add_moderator, methods=["POST"]),
-    Route("/sessions/{session_id:int}/moderators/{user_id:int}/remove", remove_moderator, methods=["POST"]),
-]

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from emicronora.models import Session, SessionModerator
 from tests.conftest import login, post_form
 from tests.organiser.conftest import CANDIDATE, MODERATOR, ORGANISER, programme_state
-from tests.organiser.test_sessions import load
+from tests.programme.organiser.test_sessions import load
 
 REFUSED = "Use a YouTube, Vimeo, Dailymotion or Jitsi address."
 

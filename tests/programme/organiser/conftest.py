@@ -1,0 +1,7 @@
+"""The organiser's programme pages use the console's fixtures: a logged-in organiser and the demo programme."""
+
+from __future__ import annotations
+
+from tests.organiser.conftest import organiser, programme
+
+__all__ = ["organiser", "programme"]
