@@ -48,9 +48,9 @@ from emicronora import db as dbmod
 from emicronora import migrations
 from emicronora.accounts import sessions as login_sessions
 from emicronora.app import create_app
-from emicronora.dashboard import figures, live
+from emicronora.dashboard import live
+from emicronora.dashboard import queries as figures
 from emicronora.dashboard.attendance import presence
-from emicronora.dashboard.period import Period
 from emicronora.models import (
     B2BProfile,
     ChatMessage,
@@ -70,6 +70,7 @@ from emicronora.models import (
     Video,
     VideoView,
 )
+from emicronora.periods import Period
 from emicronora.settings import Settings
 
 PARIS = ZoneInfo("Europe/Paris")

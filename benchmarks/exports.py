@@ -39,10 +39,11 @@ from emicronora import migrations
 from emicronora.accounts import sessions as login_sessions
 from emicronora.app import create_app
 from emicronora.exports import csvfile
-from emicronora.exports.period import Period
 from emicronora.exports.tables import REGISTRATIONS, Context
 from emicronora.models import Day, RoomVisit, Session, Theme, User
+from emicronora.periods import Period
 from emicronora.settings import Settings
+from emicronora.spreadsheets import header
 
 PARIS = ZoneInfo("Europe/Paris")
 TICK_S = 0.005
@@ -184,7 +185,7 @@ async def run(settings: Settings, users: int, visits: int) -> None:
                     ).all()
                     ctx = Context(tz=PARIS, locale="en")
                     return len(
-                        csvfile.header(REGISTRATIONS) + csvfile.encode_rows(REGISTRATIONS, result, ctx)
+                        header(REGISTRATIONS.columns) + csvfile.encode_rows(REGISTRATIONS, result, ctx)
                     )
             finally:
                 await engine.dispose()

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from emicronora import periods
-from emicronora.dashboard import period as dashboard_period
-from emicronora.exports import period as exports_period
+from emicronora.dashboard import forms as dashboard_period
+from emicronora.exports import forms as exports_period
 from emicronora.forms import Form
 from emicronora.i18n import current_locale
 from tests.conftest import PARIS

@@ -1,16 +1,5 @@
-"""Attendance per session from the stays in its live room (`room_visits`): unique viewers, and the peak number
-of people in the room at once.
-
-A stay with no end (the person is still there, or the worker holding the socket died) ends at the end of the
-session, or now if the session is still running (an open stay begun after the end lasts no time: its person
-is a viewer, never in the peak). The peak counts people, not sockets: a person with two tabs open is one
-person, and so is a person who reconnects (leaves and comes back in the same instant).
-
-It is all one SQL statement. A first window runs over each person's stays in start order and merges the
-overlapping or touching ones into presences; each presence gives +1 at its start and -1 at its end; a second
-window sums those changes in time order per session (departures first at equal times, so that a stay of no
-time never raises the count), and the peak is the largest running sum. Each person's first arrival also
-counts them once as a viewer.
+"""Attendance per session: unique viewers and the peak number of people in the room at once (computed by
+presence.py), kept for the sessions that have ended.
 
 The sweep reads every stay, so the dashboard keeps its result for the sessions that have ended: their figures
 no longer depend on now (an open stay ends with the session), only on their stays. Each kept row carries a
@@ -26,19 +15,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, text, union_all
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from emicronora.dashboard.period import Period
+from emicronora.dashboard.presence import Presence, minutes, sweep
 from emicronora.models import RoomVisit, Session, SessionAttendanceFigures
-from emicronora.models.base import UTCDateTime, utcnow
+from emicronora.models.base import utcnow
+from emicronora.periods import Period
 
 log = logging.getLogger(__name__)
-
-# The sweep sorts every stay twice; PostgreSQL's default 4 MB of sort memory sends a fair's worth to disk.
-SORT_MEMORY = "64MB"
 
 
 @dataclass(frozen=True)
@@ -55,76 +42,9 @@ def held_sessions(period: Period) -> list[ColumnElement[bool]]:
     return [Session.is_cancelled.is_(False), *period.where(Session.starts_at)]
 
 
-def stay_end(now: datetime) -> ColumnElement[datetime]:
-    at_now = literal(now, UTCDateTime())
-    open_end = case((Session.ends_at < at_now, Session.ends_at), else_=at_now)
-    open_end = case((open_end < RoomVisit.joined_at, RoomVisit.joined_at), else_=open_end)
-    return func.coalesce(RoomVisit.left_at, open_end)
-
-
 async def presence(db: AsyncSession, period: Period, now: datetime) -> dict[int, tuple[int, int]]:
     """Unique viewers and peak of each session of the period that had a stay, all swept now."""
     return await sweep(db, held_sessions(period), now)
-
-
-async def sweep(
-    db: AsyncSession, sessions: list[ColumnElement[bool]], now: datetime
-) -> dict[int, tuple[int, int]]:
-    """Unique viewers and peak of each session that had a stay, among those `sessions` (conditions) picks."""
-    if db.get_bind().dialect.name == "postgresql":
-        # LOCAL: for this transaction only, which ends with the session.
-        await db.execute(text(f"SET LOCAL work_mem = '{SORT_MEMORY}'"))
-    stays = (
-        select(
-            RoomVisit.id.label("id"),
-            RoomVisit.session_id.label("session_id"),
-            RoomVisit.user_id.label("user_id"),
-            RoomVisit.joined_at.label("start"),
-            stay_end(now).label("stop"),
-        )
-        .join(Session, Session.id == RoomVisit.session_id)
-        .where(*sessions)
-        .subquery()
-    )
-    # A presence ends where the next stay starts after every stay so far has ended, and the next presence
-    # starts there. The three functions share one window definition, hence one sort.
-    person = {
-        "partition_by": (stays.c.session_id, stays.c.user_id),
-        "order_by": (stays.c.start, stays.c.id),
-        "rows": (None, 0),
-    }
-    merged = select(
-        stays.c.session_id,
-        stays.c.start,
-        func.max(stays.c.stop).over(**person).label("ended_by"),
-        func.lead(stays.c.start).over(**person).label("next_start"),
-        func.lag(stays.c.start).over(**person).label("previous_start"),
-    ).cte("merged")
-    gap = or_(merged.c.next_start.is_(None), merged.c.next_start > merged.c.ended_by)
-    first_arrivals = select(
-        merged.c.session_id,
-        merged.c.start.label("at"),
-        literal(1).label("change"),
-        literal(1).label("viewer"),
-    ).where(merged.c.previous_start.is_(None))
-    departures = select(merged.c.session_id, merged.c.ended_by, literal(-1), literal(0)).where(gap)
-    returns = select(merged.c.session_id, merged.c.next_start, literal(1), literal(0)).where(
-        merged.c.next_start > merged.c.ended_by
-    )
-    changes = union_all(first_arrivals, departures, returns).subquery()
-    # ROWS, not the default RANGE frame: changes at the same instant are summed one by one, departures first.
-    in_room = (
-        func.sum(changes.c.change)
-        .over(partition_by=changes.c.session_id, order_by=(changes.c.at, changes.c.change), rows=(None, 0))
-        .label("in_room")
-    )
-    running = select(changes.c.session_id, changes.c.viewer, in_room).subquery()
-    rows = await db.execute(
-        select(running.c.session_id, func.sum(running.c.viewer), func.max(running.c.in_room)).group_by(
-            running.c.session_id
-        )
-    )
-    return {session_id: (int(viewers or 0), int(peak or 0)) for session_id, viewers, peak in rows.all()}
 
 
 @dataclass(frozen=True)
@@ -257,12 +177,21 @@ async def kept_presence(
     return counted | swept
 
 
-async def peaks(db: AsyncSession, period: Period, now: datetime) -> dict[int, int]:
-    """The peak of each session of the period that had a stay (the exports' attendance file), from the kept
-    figures like the dashboard's, so that an export does not sweep every stay again."""
-    rows = (await db.execute(select(Session.id, Session.ends_at).where(*held_sessions(period)))).all()
-    counted = await kept_presence(db, *by_end(rows, now), now)
-    return {session_id: peak for session_id, (viewers, peak) in counted.items() if viewers}
+async def session_figures(
+    db: AsyncSession, sessions: Iterable[tuple[int, datetime]], now: datetime
+) -> dict[int, Presence]:
+    """Viewers, peak and minutes of presence of these (id, end) sessions that had a stay (the exports'
+    attendance file): the viewers and peak the dashboard shows (kept for the ended sessions), the minutes from
+    the same presences."""
+    ended, running = by_end(sessions, now)
+    counted = await kept_presence(db, ended, running, now)
+    if not counted:
+        return {}
+    spent = await minutes(db, [RoomVisit.session_id.in_(sorted(counted))], now)
+    return {
+        session_id: Presence(viewers, peak, spent.get(session_id, 0.0))
+        for session_id, (viewers, peak) in counted.items()
+    }
 
 
 async def attendance(db: AsyncSession, period: Period, now: datetime) -> list[SessionAttendance]:

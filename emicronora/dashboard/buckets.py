@@ -17,7 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from emicronora.dashboard.period import Period
+from emicronora.periods import Period
 
 Step = Literal["hour", "day"]
 HOUR = timedelta(hours=1)

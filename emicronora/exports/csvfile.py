@@ -1,34 +1,18 @@
-"""CSV text for spreadsheet apps: UTF-8 with a BOM so that French accents open right, every cell passed
-through the formula-safe helper (CSV injection), and rows streamed from the database in batches."""
+"""An export as CSV: its rows read from the database in batches (through a server-side cursor where the
+back-end has one) and written by the one CSV writer (emicronora.spreadsheets: BOM, formula-safe cells)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from emicronora.exports.period import Period
 from emicronora.exports.tables import Context, Export, Row
-from emicronora.spreadsheets import safe_cell
+from emicronora.periods import Period
+from emicronora.spreadsheets import Line, aiter_csv, encode_lines
 
-BOM = "\ufeff"
 BATCH_ROWS = 250
-CSV_TYPE = "text/csv; charset=utf-8"
-
-
-def encode_lines(lines: Iterable[Sequence[object]]) -> bytes:
-    text = io.StringIO()
-    writer = csv.writer(text)
-    for line in lines:
-        writer.writerow([safe_cell("" if cell is None else str(cell)) for cell in line])
-    return text.getvalue().encode("utf-8")
-
-
-def header(export: Export) -> bytes:
-    return BOM.encode("utf-8") + encode_lines([export.columns])
 
 
 def encode_rows(export: Export, rows: Sequence[Row], ctx: Context) -> bytes:
@@ -44,13 +28,19 @@ async def row_batches(
         yield batch
 
 
-async def stream(
+async def lines(
     sessionmaker: async_sessionmaker[AsyncSession], export: Export, period: Period, ctx: Context
-) -> AsyncIterator[bytes]:
-    """The whole file, chunk by chunk, for a direct download (small exports)."""
-    yield header(export)
+) -> AsyncIterator[list[Line]]:
+    """The export's CSV lines in batches, read as they are sent (a direct download)."""
     now = datetime.now(UTC)
     async with sessionmaker() as db:
         ctx = await export.context(db, period, now, ctx)
         async for batch in row_batches(db, export, period, now):
-            yield encode_rows(export, batch, ctx)
+            yield [export.line(row, ctx) for row in batch]
+
+
+def stream(
+    sessionmaker: async_sessionmaker[AsyncSession], export: Export, period: Period, ctx: Context
+) -> AsyncIterator[bytes]:
+    """The whole file, chunk by chunk, for a direct download (small exports)."""
+    return aiter_csv(export.columns, lines(sessionmaker, export, period, ctx))

@@ -12,11 +12,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from emicronora.dashboard.attendance import peaks
-from emicronora.exports.attendance import attendance_query
-from emicronora.exports.period import Period
+from emicronora.exports import attendance
 from emicronora.i18n import lazy
 from emicronora.models import (
     B2BProfile,
@@ -29,12 +27,18 @@ from emicronora.models import (
     User,
     Video,
 )
+from emicronora.periods import Period
+from emicronora.spreadsheets import Cell
+
+# A statement of any number of columns (SQLAlchemy types a Select by its columns).
+Statement = Select[*tuple[Any, ...]]
+DateColumn = InstrumentedAttribute[datetime] | ColumnElement[datetime]
 
 
 @dataclass(frozen=True)
 class Context:
     """What a row needs to be written: the event's zone, the language of translated names, and figures an
-    export reads beside its statement (the attendance peaks, by session id)."""
+    export reads beside its statement (the attendance figures, by session id)."""
 
     tz: ZoneInfo
     locale: str
@@ -52,21 +56,21 @@ class Export:
     title: str
     dated_by: str
     columns: tuple[str, ...]
-    statement: Callable[[datetime], Select[Any]]
-    date_column: Callable[[], ColumnElement[datetime]]
-    line: Callable[[Row, Context], tuple[object, ...]]
+    statement: Callable[[datetime], Statement]
+    date_column: Callable[[], DateColumn]
+    line: Callable[[Row, Context], tuple[Cell, ...]]
     prepare: Callable[[AsyncSession, Period, datetime], Awaitable[Mapping[Any, Any]]] | None = None
     # The rows to count when the statement computes figures that a count does not need.
-    counted: Callable[[], Select[Any]] | None = None
+    counted: Callable[[], Statement] | None = None
 
-    def query(self, period: Period, now: datetime) -> Select[Any]:
+    def query(self, period: Period, now: datetime) -> Statement:
         """The rows as they are at `now` (a stay still open in a live room ends at `now`)."""
         return self._filtered(self.statement(now), period)
 
-    def _filtered(self, statement: Select[Any], period: Period) -> Select[Any]:
+    def _filtered(self, statement: Statement, period: Period) -> Statement:
         return statement.where(*period.where(self.date_column()))
 
-    def count(self, period: Period, now: datetime) -> Select[Any]:
+    def count(self, period: Period, now: datetime) -> Statement:
         rows = self.query(period, now) if self.counted is None else self._filtered(self.counted(), period)
         return select(func.count()).select_from(rows.order_by(None).subquery())
 
@@ -91,7 +95,7 @@ def _day(value: date | None) -> str:
 # Registrations ----------------------------------------------------------------------------------------------
 
 
-def _registrations(now: datetime) -> Select[Any]:
+def _registrations(now: datetime) -> Statement:
     return (
         select(
             User.name,
@@ -110,7 +114,7 @@ def _registrations(now: datetime) -> Select[Any]:
     )
 
 
-def _registration_line(row: Row, ctx: Context) -> tuple[object, ...]:
+def _registration_line(row: Row, ctx: Context) -> tuple[Cell, ...]:
     name, email, company, country, organiser, exhibitor, b2b_role, locale, created, confirmed = row
     roles = ["attendee"]
     if exhibitor:
@@ -145,8 +149,9 @@ REGISTRATIONS = Export(
 # Attendance per session -------------------------------------------------------------------------------------
 
 
-def _attendance_line(row: Row, ctx: Context) -> tuple[object, ...]:
-    session_id, day, starts, ends, title, theme_fr, theme_en, kind, cancelled, viewers, minutes = row
+def _attendance_line(row: Row, ctx: Context) -> tuple[Cell, ...]:
+    session_id, day, starts, ends, title, theme_fr, theme_en, kind, cancelled = row
+    figures = ctx.lookup.get(session_id, attendance.NOBODY)
     return (
         session_id,
         _day(day),
@@ -156,9 +161,9 @@ def _attendance_line(row: Row, ctx: Context) -> tuple[object, ...]:
         theme_en if ctx.locale == "en" else theme_fr,
         kind,
         yes_no(cancelled),
-        int(viewers),
-        int(ctx.lookup.get(session_id, 0)),
-        round(float(minutes)),
+        figures.viewers,
+        figures.peak,
+        round(figures.minutes),
     )
 
 
@@ -179,11 +184,12 @@ ATTENDANCE = Export(
         "peak_live",
         "total_minutes",
     ),
-    statement=attendance_query,
+    statement=attendance.attendance_query,
     date_column=lambda: Session.starts_at,
     line=_attendance_line,
-    # The dashboard's peak (people in the room at once, not sockets), so that the file and the plot agree.
-    prepare=peaks,
+    # The dashboard's figures (people, not sockets; the kept figures of ended sessions), so that the file and
+    # the plot agree.
+    prepare=attendance.figures,
     counted=lambda: select(Session.id),
 )
 
@@ -191,7 +197,7 @@ ATTENDANCE = Export(
 # Leads, by exhibitor ----------------------------------------------------------------------------------------
 
 
-def _leads(now: datetime) -> Select[Any]:
+def _leads(now: datetime) -> Statement:
     return (
         select(
             Company.name,
@@ -208,7 +214,7 @@ def _leads(now: datetime) -> Select[Any]:
     )
 
 
-def _lead_line(row: Row, ctx: Context) -> tuple[object, ...]:
+def _lead_line(row: Row, ctx: Context) -> tuple[Cell, ...]:
     exhibitor, created, name, company, email, message, video = row
     return (exhibitor, moment(created, ctx.tz), name, company, email, message, video or "")
 
@@ -227,7 +233,7 @@ LEADS = Export(
 # B2B meetings -----------------------------------------------------------------------------------------------
 
 
-def _meetings(now: datetime) -> Select[Any]:
+def _meetings(now: datetime) -> Statement:
     parties = []
     for side in ("a", "b"):
         profile = aliased(B2BProfile, name=f"profile_{side}")
@@ -263,7 +269,7 @@ def _meetings(now: datetime) -> Select[Any]:
     )
 
 
-def _meeting_line(row: Row, ctx: Context) -> tuple[object, ...]:
+def _meeting_line(row: Row, ctx: Context) -> tuple[Cell, ...]:
     meeting_id, starts, ends, *parties, status, published, room_url = row
     if status != "cancelled":
         status = "scheduled" if starts is not None else "unscheduled"
@@ -272,6 +278,7 @@ def _meeting_line(row: Row, ctx: Context) -> tuple[object, ...]:
         _day(starts.astimezone(ctx.tz).date() if starts else None),
         moment(starts, ctx.tz),
         moment(ends, ctx.tz),
+        ctx.tz.key,
         *parties,
         status,
         yes_no(published),
@@ -288,6 +295,7 @@ MEETINGS = Export(
         "day",
         "start",
         "end",
+        "timezone",
         "participant_a",
         "email_a",
         "company_a",
@@ -309,7 +317,7 @@ MEETINGS = Export(
 # Questions asked in the live rooms --------------------------------------------------------------------------
 
 
-def _questions(now: datetime) -> Select[Any]:
+def _questions(now: datetime) -> Statement:
     return (
         select(
             Session.id,
@@ -326,7 +334,7 @@ def _questions(now: datetime) -> Select[Any]:
     )
 
 
-def _question_line(row: Row, ctx: Context) -> tuple[object, ...]:
+def _question_line(row: Row, ctx: Context) -> tuple[Cell, ...]:
     session_id, title, author, body, votes, status, created = row
     return (session_id, title, author, body, votes, status, moment(created, ctx.tz))
 

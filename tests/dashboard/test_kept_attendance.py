@@ -13,12 +13,12 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emicronora.dashboard import attendance as attendance_module
-from emicronora.dashboard import figures
+from emicronora.dashboard import queries
 from emicronora.dashboard.attendance import presence, sweep
-from emicronora.dashboard.period import Period
-from emicronora.dashboard.warmup import keep_ended_attendance
+from emicronora.dashboard.jobs import keep_ended_attendance
 from emicronora.models import RoomVisit, Session, SessionAttendanceFigures, User
 from emicronora.models.base import utcnow
+from emicronora.periods import Period
 from tests.conftest import PARIS
 from tests.dashboard.test_pages import table_numbers
 from tests.dashboard.world import World, at
@@ -35,7 +35,7 @@ async def figures_by_session(
     sessionmaker: async_sessionmaker[AsyncSession], period: Period, now: datetime
 ) -> dict[int, tuple[int, int]]:
     async with sessionmaker() as db:
-        rows = await figures.attendance(db, period, now)
+        rows = await queries.attendance(db, period, now)
     return {row.session_id: (row.unique_viewers, row.peak) for row in rows}
 
 

@@ -15,7 +15,7 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from emicronora.exports import routes
+from emicronora.exports import views
 from emicronora.models import AuditEntry, ExportJob, User
 from emicronora.settings import Settings
 from tests.conftest import csrf_token, login, post_form
@@ -124,7 +124,7 @@ async def test_large_export_is_written_in_batches_with_progress(
 async def test_too_large_for_a_direct_download_points_to_the_background_export(
     organiser: httpx.AsyncClient, fair: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(routes, "DIRECT_MAX_ROWS", 2)
+    monkeypatch.setattr(views, "DIRECT_MAX_ROWS", 2)
     response = await organiser.get("/organiser/exports/csv/registrations")
     assert response.status_code == 400
     assert "Registrations: 4 rows. Prepare it in the background below, then download it." in response.text
@@ -280,7 +280,7 @@ async def test_a_job_whose_audit_entry_fails_is_not_created(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the audit log cannot be written")
 
-    monkeypatch.setattr(routes, "record_action", broken)
+    monkeypatch.setattr(views, "record_action", broken)
     with pytest.raises(RuntimeError):
         await organiser.post("/organiser/exports/jobs", data={"csrf_token": token, "kind": "leads"})
     async with sessionmaker() as db:

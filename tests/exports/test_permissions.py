@@ -37,6 +37,8 @@ async def test_non_organisers_get_403_on_every_export_route(
         "/organiser/exports/programme.ics",
         "/organiser/exports/agendas.zip",
         "/organiser/exports/agendas.csv",
+        "/organiser/exports?page=2",
+        "/organiser/b2b/meetings.csv",
     ]
     for path in paths:
         response = await client.get(path)
