@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from starlette.applications import Starlette
@@ -12,6 +13,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from emicronora import db
+from emicronora.background import TaskRunner
 from emicronora.accounts.routes import routes as account_routes
 from emicronora.api.routes import routes as api_routes
 from emicronora.audit.routes import organiser_routes as audit_organiser_routes
@@ -21,10 +23,10 @@ from emicronora.b2b.organiser_routes import routes as b2b_organiser_routes
 from emicronora.b2b.solving import runner_of as solve_runner
 from emicronora.calendar.routes import organiser_routes as calendar_organiser_routes
 from emicronora.calendar.routes import routes as calendar_routes
-from emicronora.dashboard.routes import routes as dashboard_routes
-from emicronora.dashboard.warmup import AttendanceKeeper
-from emicronora.exports.jobs import runner_of as export_runner
-from emicronora.exports.routes import routes as export_routes
+from emicronora.dashboard.jobs import AttendanceKeeper
+from emicronora.dashboard.routes import organiser_routes as dashboard_organiser_routes
+from emicronora.exports.jobs import mark_stopped as export_stopped
+from emicronora.exports.routes import organiser_routes as export_organiser_routes
 from emicronora.live.broadcast import create_broadcast
 from emicronora.live.hub import RoomHub
 from emicronora.live.routes import organiser_routes as live_organiser_routes
@@ -54,7 +56,6 @@ PUBLIC_ROUTES: list[BaseRoute] = [
     *account_routes,
     *mail_routes,
     *calendar_routes,
-    *export_routes,
     *live_routes,
     *media_routes,
     *showroom_routes,
@@ -63,10 +64,11 @@ PUBLIC_ROUTES: list[BaseRoute] = [
     *b2b_marketplace_routes,
     *b2b_meeting_routes,
     *b2b_organiser_routes,
-    *dashboard_routes,
 ]
 ORGANISER_ROUTES: list[BaseRoute] = [
     *organiser_routes,
+    *dashboard_organiser_routes,
+    *export_organiser_routes,
     *programme_organiser_routes,
     *calendar_organiser_routes,
     *audit_organiser_routes,
@@ -95,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await mail_worker.start()
         attendance_keeper = AttendanceKeeper(sessionmaker, settings.tz)
         attendance_keeper.start()
+        export_tasks = TaskRunner("export", on_stop=partial(export_stopped, sessionmaker))
         try:
             yield {
                 "settings": settings,
@@ -104,12 +107,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "hub": hub,
                 "visits": visits,
                 "media": LocalStorage(settings.media_dir),
+                "export_tasks": export_tasks,
             }
         finally:
             # A B2B solve in a worker thread is asked to stop and its best schedule kept.
             await solve_runner(_app).stop_all()
             # A background export is marked failed (its partial file removed) rather than left running.
-            await export_runner(_app).stop_all()
+            await export_tasks.stop_all()
             await mail_worker.stop()
             await attendance_keeper.stop()
             await hub.stop()
