@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import anyio.to_thread
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from emicronora.calendar import queries
 from emicronora.calendar.ical import CalendarItem, build_calendar, serialise
 from emicronora.calendar.items import meeting_items_by_user, pitch_items_by_company, session_item, sort_items
-from emicronora.models import Session, Star, User
 from emicronora.settings import Settings
 from emicronora.spreadsheets import csv_bytes
 from emicronora.text import slugify
@@ -54,20 +53,11 @@ async def participant_agendas(
     db: AsyncSession, settings: Settings, locale: str, *, email: str | None = None
 ) -> list[ParticipantAgenda]:
     """Every active user with their items (an empty agenda is kept: it is still their calendar)."""
-    users_query = select(User).where(User.is_active.is_(True)).order_by(User.name, User.id)
-    if email is not None:
-        users_query = users_query.where(User.email == email)
-    users = list((await db.scalars(users_query)).unique().all())
-    stars_query = (
-        select(Star.user_id, Session)
-        .join(Session, Session.id == Star.session_id)
-        .order_by(Session.starts_at, Session.id)
-    )
-    if email is not None:
-        stars_query = stars_query.where(Star.user_id.in_([u.id for u in users]))
+    users = await queries.active_users(db, email=email)
+    stars = await queries.starred_sessions(db, None if email is None else [u.id for u in users])
     items_by_user: dict[int, list[CalendarItem]] = {}
     item_cache: dict[int, CalendarItem] = {}
-    for user_id, session in (await db.execute(stars_query)).unique().all():
+    for user_id, session in stars:
         if session.id not in item_cache:
             item_cache[session.id] = session_item(session, settings, locale)
         items_by_user.setdefault(user_id, []).append(item_cache[session.id])

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.b2b.participants import cards
+from emicronora.calendar import queries
 from emicronora.calendar.ical import CalendarItem
 from emicronora.i18n import _
-from emicronora.models import B2BProfile, Meeting, MeetingSlot, PitchProposal, PitchSlot, Session, User
+from emicronora.models import Session, User
 from emicronora.programme import queries as programme
 from emicronora.programme.domain import KIND_LABELS
 from emicronora.settings import Settings
@@ -67,17 +67,8 @@ async def pitch_items_by_company(
     db: AsyncSession, settings: Settings, locale: str, company_ids: list[int] | None = None
 ) -> dict[int, list[CalendarItem]]:
     """Published pitch slots, placed in their pitch session, by company (all companies when None)."""
-    query = (
-        select(PitchSlot, PitchProposal, Session)
-        .join(PitchProposal, PitchProposal.id == PitchSlot.proposal_id)
-        .join(Session, Session.id == PitchSlot.session_id)
-        .where(PitchSlot.is_published.is_(True))
-        .order_by(PitchSlot.starts_at)
-    )
-    if company_ids is not None:
-        query = query.where(PitchProposal.company_id.in_(company_ids))
     items: dict[int, list[CalendarItem]] = {}
-    for slot, proposal, session in (await db.execute(query)).unique().all():
+    for slot, proposal, session in await queries.published_pitch_slots(db, company_ids):
         url = f"{settings.site_origin}/sessions/{session.id}"
         items.setdefault(proposal.company_id, []).append(
             CalendarItem(
@@ -110,16 +101,7 @@ async def meeting_items_by_user(
 ) -> dict[int, list[CalendarItem]]:
     """Published B2B meetings with a time, for each of their two participants (all users when None). A
     cancelled one stays, with STATUS:CANCELLED, so that calendar apps remove it."""
-    query = (
-        select(Meeting, MeetingSlot)
-        .join(MeetingSlot, MeetingSlot.id == Meeting.slot_id)
-        .where(Meeting.is_published.is_(True))
-        .order_by(MeetingSlot.starts_at, Meeting.id)
-    )
-    if user_ids is not None:
-        profile_ids = select(B2BProfile.id).where(B2BProfile.user_id.in_(user_ids))
-        query = query.where(or_(Meeting.first_id.in_(profile_ids), Meeting.second_id.in_(profile_ids)))
-    rows = (await db.execute(query)).all()
+    rows = await queries.published_meetings(db, user_ids)
     people = await cards(
         db, [side for meeting, _slot in rows for side in (meeting.first_id, meeting.second_id)]
     )

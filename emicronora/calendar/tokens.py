@@ -7,9 +7,9 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from emicronora.calendar import queries
 from emicronora.models import CalendarFeed, User
 from emicronora.settings import Settings
 
@@ -27,7 +27,7 @@ def _digest(token: str) -> str:
 
 async def feed_token(db: AsyncSession, user: User, settings: Settings) -> str:
     """The user's current feed token, created on first use."""
-    feed = await db.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    feed = await queries.feed_of_user(db, user.id)
     if feed is None:
         return await replace_feed_token(db, user, settings)
     return _token(settings, user.id, feed.nonce)
@@ -37,7 +37,7 @@ async def replace_feed_token(db: AsyncSession, user: User, settings: Settings) -
     """Revokes the current URL (it answers 404 from now on) and returns the new token."""
     nonce = secrets.token_urlsafe(24)
     token = _token(settings, user.id, nonce)
-    feed = await db.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    feed = await queries.feed_of_user(db, user.id)
     if feed is None:
         db.add(CalendarFeed(user_id=user.id, nonce=nonce, token_digest=_digest(token)))
     else:
@@ -51,9 +51,5 @@ async def user_for_token(db: AsyncSession, token: str) -> User | None:
     """The active user a feed token belongs to; None for an unknown, revoked or malformed token."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    user = await db.scalar(
-        select(User)
-        .join(CalendarFeed, CalendarFeed.user_id == User.id)
-        .where(CalendarFeed.token_digest == _digest(token))
-    )
+    user = await queries.user_of_feed(db, _digest(token))
     return user if user is not None and user.is_active else None
