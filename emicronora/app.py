@@ -39,10 +39,12 @@ from emicronora.media.routes import routes as media_routes
 from emicronora.media.storage import LocalStorage
 from emicronora.organiser.routes import organiser_routes
 from emicronora.people.routes import organiser_routes as people_organiser_routes
+from emicronora.pitches.routes import organiser_routes as pitch_organiser_routes
 from emicronora.pitches.routes import routes as pitch_routes
 from emicronora.programme.routes import organiser_routes as programme_organiser_routes
 from emicronora.programme.routes import routes as programme_routes
 from emicronora.settings import PROJECT_ROOT, Settings
+from emicronora.showroom.routes import organiser_routes as showroom_organiser_routes
 from emicronora.showroom.routes import routes as showroom_routes
 from emicronora.videos.routes import routes as video_routes
 from emicronora.web.errors import EXCEPTION_HANDLERS
@@ -67,6 +69,8 @@ PUBLIC_ROUTES: list[BaseRoute] = [
 ]
 ORGANISER_ROUTES: list[BaseRoute] = [
     *organiser_routes,
+    *showroom_organiser_routes,
+    *pitch_organiser_routes,
     *dashboard_organiser_routes,
     *export_organiser_routes,
     *programme_organiser_routes,

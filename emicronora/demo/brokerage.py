@@ -40,7 +40,7 @@ from emicronora.models import (
     User,
 )
 from emicronora.settings import Settings
-from emicronora.showroom.domain import slugify
+from emicronora.text import slugify
 
 SEED = 2020
 SLOT_START, SLOT_END, SLOT_MINUTES = time(14, 0), time(18, 0), 20

@@ -19,7 +19,7 @@ from emicronora.demo.showcase import seed_showcase
 from emicronora.media.storage import MediaStorage
 from emicronora.models import Company, Day, Innovation, Session, Speaker, Star, Theme
 from emicronora.settings import Settings
-from emicronora.showroom.domain import slugify
+from emicronora.text import slugify
 
 LIVE_MINUTES = 60
 

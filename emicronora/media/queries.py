@@ -1,13 +1,16 @@
-"""Reads about stored files: the file behind a key, and who may see it."""
+"""Reads about stored files: the file behind a key, who may see it, what a company's files weigh."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.models import MediaFile, User, Video
+from emicronora.settings import Settings
+
+MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,3 +44,19 @@ async def audience(db: AsyncSession, media: MediaFile) -> Audience:
     if not rows or any(published for _company, published in rows):
         return Audience(public=True)
     return Audience(public=False, companies=frozenset(company for company, _published in rows))
+
+
+async def used_bytes(db: AsyncSession, company_id: int) -> int:
+    total = await db.scalar(
+        select(func.coalesce(func.sum(MediaFile.size_bytes), 0)).where(MediaFile.company_id == company_id)
+    )
+    return int(total or 0)
+
+
+async def quota_left(
+    db: AsyncSession, company_id: int | None, settings: Settings, *, freeing: int = 0
+) -> int:
+    """Bytes the company may still store; `freeing` counts a file that the new one replaces."""
+    if company_id is None:
+        return settings.company_quota_mb * MIB
+    return settings.company_quota_mb * MIB - await used_bytes(db, company_id) + freeing

@@ -1,5 +1,5 @@
-"""Receiving files: videos streamed from the request body, images from a form, both checked before anything
-is kept.
+"""Receiving files: videos streamed in chunks, images already read from a form, both checked before anything
+is kept. Nothing here knows HTTP: `streaming.py` turns a request into what these functions take.
 
 A file's type is read from its first bytes, never from its name or the browser's claim. Sizes are checked
 as the bytes arrive (the declared Content-Length first, when there is one), so that an upload one byte over
@@ -18,16 +18,15 @@ from urllib.parse import unquote
 import anyio
 import anyio.to_thread
 from PIL import Image
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.requests import ClientDisconnect, Request
 
 from emicronora.i18n import _
+from emicronora.media import queries
+from emicronora.media.queries import MIB
 from emicronora.media.storage import MediaStorage, new_key
 from emicronora.models import MediaFile
 from emicronora.settings import Settings
 
-MIB = 1024 * 1024
 # Writes go to storage in ~1 MiB pieces: few thread hops, and at most about that much held per upload.
 WRITE_CHUNK = MIB
 # Enough of the start of a file to tell its type (the WebM DocType sits within the first few dozen bytes).
@@ -54,6 +53,14 @@ class MediaError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file chosen in a form, already read; what the user called it is kept for display only."""
+
+    filename: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -90,22 +97,6 @@ def clean_name(raw: str) -> str:
     """What the uploader called the file, for display only: no directories, no control characters."""
     name = unquote(raw).replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(ch for ch in name if ch.isprintable()).strip()[:MAX_NAME]
-
-
-async def used_bytes(db: AsyncSession, company_id: int) -> int:
-    total = await db.scalar(
-        select(func.coalesce(func.sum(MediaFile.size_bytes), 0)).where(MediaFile.company_id == company_id)
-    )
-    return int(total or 0)
-
-
-async def quota_left(
-    db: AsyncSession, company_id: int | None, settings: Settings, *, freeing: int = 0
-) -> int:
-    """Bytes the company may still store; `freeing` counts a file that the new one replaces."""
-    if company_id is None:
-        return settings.company_quota_mb * MIB
-    return settings.company_quota_mb * MIB - await used_bytes(db, company_id) + freeing
 
 
 def quota_error(settings: Settings, left: int) -> MediaError:
@@ -170,10 +161,16 @@ async def stream_to_storage(
 
 
 async def receive_video(
-    request: Request, storage: MediaStorage, *, settings: Settings, quota_left: int
+    chunks: AsyncIterator[bytes],
+    storage: MediaStorage,
+    *,
+    settings: Settings,
+    quota_left: int,
+    declared_size: int | None = None,
 ) -> StoredFile:
-    """Streams the raw request body (an MP4 or WebM file) into storage, within the video size cap and the
-    company's remaining quota."""
+    """Streams an MP4 or WebM file into storage, within the video size cap and the company's remaining
+    quota. `declared_size` (the request's Content-Length, when it has one) refuses a file known to be too
+    large before any of it is read."""
     cap = settings.max_video_mb * MIB
     limit = min(cap, quota_left)
 
@@ -189,18 +186,9 @@ async def receive_video(
             ),
         )
 
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.isdigit():
-            raise MediaError(400, _("The request is not valid."))
-        if int(declared) > limit:
-            raise too_large()
-    try:
-        return await stream_to_storage(
-            request.stream(), storage, limit=limit, too_large=too_large, sniff=sniff_video
-        )
-    except ClientDisconnect:
-        raise MediaError(400, _("The upload was interrupted. Retry.")) from None
+    if declared_size is not None and declared_size > limit:
+        raise too_large()
+    return await stream_to_storage(chunks, storage, limit=limit, too_large=too_large, sniff=sniff_video)
 
 
 def add_media_file(
@@ -268,7 +256,7 @@ async def save_image(
         raise MediaError(413, _("The image is larger than %(max)s MB.", max=settings.max_image_mb))
     image_format = sniff_image(data[:SNIFF_BYTES])
     width, height = await anyio.to_thread.run_sync(image_dimensions, data, image_format)
-    left = await quota_left(db, company_id, settings)
+    left = await queries.quota_left(db, company_id, settings)
     if len(data) > left:
         raise quota_error(settings, left)
     key = new_key()

@@ -1,4 +1,4 @@
-"""GET /media/{key}: a stored file, with byte ranges for seeking, to whoever may see it.
+"""GET /media/{key}: serving a stored file, with byte ranges for seeking, to whoever may see it.
 
 The file is served with its recorded type, `nosniff` and a sandboxing Content-Security-Policy, so that even
 a file that got past the checks can never run as a page of the site.
@@ -12,7 +12,6 @@ from pathlib import Path
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
 
 from emicronora.media import queries
 from emicronora.media.ranges import RangeNotSatisfiable, content_range, parse_range
@@ -68,6 +67,3 @@ async def serve(request: Request) -> Response:
     source = await storage.path_or_stream(key, start, stop)
     body: AsyncIterator[bytes] = read_range(source, start, stop) if isinstance(source, Path) else source
     return StreamingResponse(body, status_code=status, headers=headers)
-
-
-routes = [Route("/media/{key}", serve, methods=["GET", "HEAD"])]

@@ -1,5 +1,5 @@
 """The pitch programme: build the scheduler's problem from the database, run it off the event loop, store the
-result as draft slots, adjust by hand, publish.
+result as draft slots, adjust by hand, publish. (The programme's reads are in queries.py.)
 
 Published and locked slots are passed to the solver as locks, so re-running after publication only places
 the new pitches. A published slot that moves gets its `sequence` bumped, like a session, so that the
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.i18n import _, ngettext
 from emicronora.models import Company, PitchProposal, PitchSlot, Session, Speaker, Theme, session_speakers
+from emicronora.pitches import queries
 from scheduler import Interval, Pitch, PitchProblem, PitchSchedule, PitchSession, SlotRef, schedule_pitches
 
 TIME_LIMIT_S = 10.0
@@ -45,15 +46,6 @@ def reason_text(code: str, params: dict[str, int | str]) -> str:
     return texts.get(code, _("The solver found no place for it in the time allowed."))
 
 
-async def pitch_sessions(db: AsyncSession) -> list[Session]:
-    query = (
-        select(Session)
-        .where(Session.kind == "pitch", Session.is_cancelled.is_(False))
-        .order_by(Session.starts_at)
-    )
-    return list((await db.scalars(query)).unique().all())
-
-
 async def _speaker_busy(db: AsyncSession, names: set[str]) -> dict[str, tuple[Interval, ...]]:
     """Webinars of programme speakers, by lower-cased name: a pitch's speaker is matched by name."""
     if not names:
@@ -76,7 +68,7 @@ async def build_problem(
     db: AsyncSession, *, workers: int = 2
 ) -> tuple[PitchProblem, dict[int, tuple[PitchProposal, Company]]]:
     themes = {t.id: t.slug for t in (await db.scalars(select(Theme))).all()}
-    sessions = [
+    sessions = tuple(
         PitchSession(
             id=s.id,
             theme=themes[s.theme_id],
@@ -84,8 +76,8 @@ async def build_problem(
             ends_at=s.ends_at,
             slot_minutes=s.slot_minutes,
         )
-        for s in await pitch_sessions(db)
-    ]
+        for s in await queries.pitch_sessions(db)
+    )
     accepted = (
         await db.execute(
             select(PitchProposal, Company)
@@ -110,7 +102,9 @@ async def build_problem(
                 locked=SlotRef(slot.session_id, slot.position) if keep and slot is not None else None,
             )
         )
-    problem = PitchProblem(sessions=sessions, pitches=pitches, time_limit_s=TIME_LIMIT_S, workers=workers)
+    problem = PitchProblem(
+        sessions=sessions, pitches=tuple(pitches), time_limit_s=TIME_LIMIT_S, workers=workers
+    )
     return problem, {p.id: (p, c) for p, c in accepted}
 
 
@@ -230,26 +224,3 @@ async def publish(db: AsyncSession, now: datetime) -> int:
         slot.is_published = True
         slot.updated_at = now
     return len(drafts)
-
-
-async def programme_rows(db: AsyncSession) -> list[tuple[PitchSlot, PitchProposal, Company, Session]]:
-    rows = await db.execute(
-        select(PitchSlot, PitchProposal, Company, Session)
-        .join(PitchProposal, PitchProposal.id == PitchSlot.proposal_id)
-        .join(Company, Company.id == PitchProposal.company_id)
-        .join(Session, Session.id == PitchSlot.session_id)
-        .order_by(Session.starts_at, PitchSlot.position)
-    )
-    return [tuple(row) for row in rows.unique().all()]  # type: ignore[misc]
-
-
-async def running_order(db: AsyncSession, session_id: int) -> list[tuple[PitchSlot, PitchProposal, Company]]:
-    """The published pitches of a session, for its page."""
-    rows = await db.execute(
-        select(PitchSlot, PitchProposal, Company)
-        .join(PitchProposal, PitchProposal.id == PitchSlot.proposal_id)
-        .join(Company, Company.id == PitchProposal.company_id)
-        .where(PitchSlot.session_id == session_id, PitchSlot.is_published.is_(True))
-        .order_by(PitchSlot.position)
-    )
-    return [tuple(row) for row in rows.all()]  # type: ignore[misc]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import urlsplit
 
 from emicronora.i18n import _, babel_locale, lazy
@@ -27,17 +26,6 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 80
 FALLBACK_SLUG = "exhibitor"
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-
-
-def slugify(name: str, max_length: int = MAX_SLUG) -> str:
-    """A showroom address from a company name: accents dropped, lowercase a-z0-9 words joined by hyphens."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
-    # Cut on a hyphen when possible so that the address does not end in half a word.
-    if len(slug) > max_length:
-        slug = slug[:max_length]
-        slug = slug.rsplit("-", 1)[0] if "-" in slug else slug
-    return slug.strip("-") or FALLBACK_SLUG
 
 
 def numbered_slug(base: str, number: int) -> str:

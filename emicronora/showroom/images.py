@@ -3,23 +3,13 @@ a message next to the form's field."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.forms import Form
 from emicronora.media.storage import MediaStorage
-from emicronora.media.uploads import MediaError, save_image
+from emicronora.media.uploads import MediaError, Upload, save_image
 from emicronora.models import Company, MediaFile, User
 from emicronora.settings import Settings
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file the user chose in a form; what they called it is kept for display only."""
-
-    filename: str
-    data: bytes
 
 
 def media_url(key: str) -> str:

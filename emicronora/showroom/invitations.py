@@ -13,7 +13,7 @@ from typing import Literal
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.accounts.operations import EMAIL_PATTERN, normalise_email
+from emicronora.accounts.emails import EMAIL_PATTERN, normalise_email
 from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.models import Company, TeamInvitation, User
@@ -111,8 +111,9 @@ def refusal(invitation: TeamInvitation, user: User) -> str | None:
     return None
 
 
-async def accept(db: AsyncSession, invitation: TeamInvitation, user: User, now: datetime) -> str | None:
-    """Joins the user (loaded in `db`) to the company; returns the reason instead when refused."""
+async def accept(db: AsyncSession, invitation: TeamInvitation, user_id: int, now: datetime) -> str | None:
+    """Joins the user to the company; returns the reason instead when refused."""
+    user = await db.get_one(User, user_id)
     problem = refusal(invitation, user)
     if problem is not None:
         return problem

@@ -3,20 +3,18 @@ showroom or a video), the company's list of them and its CSV export."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.accounts.operations import EMAIL_PATTERN, normalise_email
+from emicronora.accounts.emails import EMAIL_PATTERN, normalise_email
 from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.models import Company, Lead, User, Video, utcnow
 from emicronora.settings import Settings
-from emicronora.spreadsheets import safe_cell
+from emicronora.spreadsheets import csv_bytes
 
 MAX_NAME = 120
 MAX_COMPANY = 200
@@ -93,29 +91,24 @@ def _received(moment: datetime, settings: Settings) -> str:
 
 
 def leads_csv(rows: list[LeadRow], settings: Settings) -> bytes:
-    """The leads as CSV, UTF-8 with a BOM so that spreadsheet apps read accents right."""
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(
+    """The leads as CSV, to open in a spreadsheet app or import in a CRM."""
+    columns = [
+        _("Received (%(zone)s)", zone=settings.event_timezone),
+        _("Name"),
+        _("Company"),
+        _("E-mail"),
+        _("Message"),
+        _("Video"),
+    ]
+    lines = [
         [
-            _("Received (%(zone)s)", zone=settings.event_timezone),
-            _("Name"),
-            _("Company"),
-            _("E-mail"),
-            _("Message"),
-            _("Video"),
+            _received(row.lead.created_at, settings),
+            row.lead.name,
+            row.lead.company_name,
+            row.lead.email,
+            row.lead.message,
+            row.video_title,
         ]
-    )
-    for row in rows:
-        lead = row.lead
-        writer.writerow(
-            [
-                _received(lead.created_at, settings),
-                safe_cell(lead.name),
-                safe_cell(lead.company_name),
-                safe_cell(lead.email),
-                safe_cell(lead.message),
-                safe_cell(row.video_title),
-            ]
-        )
-    return ("\ufeff" + text.getvalue()).encode("utf-8")
+        for row in rows
+    ]
+    return csv_bytes(columns, lines)

@@ -3,31 +3,19 @@ caller's transaction and validates everything before it writes anything, so a re
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.accounts.operations import countries
 from emicronora.forms import Form
-from emicronora.i18n import _
 from emicronora.media.storage import MediaStorage
+from emicronora.media.uploads import Upload
 from emicronora.models import Company, Innovation, User
 from emicronora.programme.operations import Direction
 from emicronora.settings import Settings
-from emicronora.showroom import domain, queries
-from emicronora.showroom.images import Upload, store_image
-
-MAX_NAME = 200
-MAX_TAGLINE = 300
-MAX_DESCRIPTION = 10_000
-MAX_PLACE = 120
-MAX_WEBSITE = 300
-MAX_INNOVATION_TITLE = 200
-MAX_INNOVATION_DESCRIPTION = 5_000
-# Enough tries to get past any realistic run of companies sharing a name.
-MAX_SLUG_TRIES = 100
+from emicronora.showroom import forms, queries
+from emicronora.showroom.images import store_image
 
 
 @dataclass(frozen=True)
@@ -39,107 +27,12 @@ class ImageContext:
     settings: Settings
 
 
-@dataclass(frozen=True)
-class ShowroomFields:
-    name: str
-    slug: str
-    tagline: str
-    description: str
-    themes: list[str]
-    sectors: list[str]
-    country: str
-    region: str
-    city: str
-    website: str
-
-
-def showroom_values(company: Company) -> dict[str, str]:
-    """The edit form filled from the company."""
-    return {
-        "name": company.name,
-        "slug": company.slug or "",
-        "tagline": company.tagline,
-        "description": company.description,
-        "themes": ",".join(company.themes or []),
-        "sectors": ",".join(company.sectors or []),
-        "country": company.country,
-        "region": company.region,
-        "city": company.city,
-        "website": company.website,
-    }
-
-
-async def unique_slug(db: AsyncSession, name: str, company_id: int | None) -> str:
-    """An address made from the name, numbered when another company already has it."""
-    base = domain.slugify(name)
-    candidate = base
-    for number in range(2, MAX_SLUG_TRIES + 2):
-        if not await queries.slug_taken(db, candidate, except_id=company_id):
-            return candidate
-        candidate = domain.numbered_slug(base, number)
-    raise RuntimeError(f"no free showroom address for {name!r}")
-
-
-def _checked_slugs(form: Form, field: str, allowed: Collection[str]) -> list[str]:
-    chosen = domain.parse_slugs(form.values.get(field, ""))
-    if any(slug not in allowed for slug in chosen):
-        form.error(field, _("Choose among the options listed."))
-    return chosen
-
-
-async def _validate_slug(db: AsyncSession, form: Form, name: str, company: Company) -> str:
-    slug = form.values.get("slug", "").strip()
-    if not slug:
-        return await unique_slug(db, name, company.id) if name else ""
-    if len(slug) > domain.MAX_SLUG:
-        form.error("slug", _("At most %(max)s characters.", max=domain.MAX_SLUG))
-    elif not domain.SLUG_PATTERN.match(slug):
-        form.error("slug", _("Use lowercase letters a-z, digits and hyphens (for example lumicron-laser)."))
-    elif await queries.slug_taken(db, slug, except_id=company.id):
-        form.error("slug", _("Another exhibitor already uses this address."))
-    return slug
-
-
-async def validate_showroom(
-    db: AsyncSession, form: Form, company: Company, theme_slugs: Collection[str]
-) -> ShowroomFields | None:
-    """The showroom's new values, or None with one message per wrong field."""
-    name = form.text("name", max_length=MAX_NAME)
-    slug = await _validate_slug(db, form, name, company)
-    tagline = form.text("tagline", max_length=MAX_TAGLINE, required=False)
-    description = form.text("description", max_length=MAX_DESCRIPTION, required=False)
-    themes = _checked_slugs(form, "themes", theme_slugs)
-    sectors = _checked_slugs(form, "sectors", domain.SECTORS)
-    country = form.values.get("country", "").strip().upper()
-    if country not in dict(countries()):
-        form.error("country", _("Choose a country in the list."))
-    region = form.text("region", max_length=MAX_PLACE, required=False)
-    city = form.text("city", max_length=MAX_PLACE, required=False)
-    website = form.text("website", max_length=MAX_WEBSITE, required=False)
-    if website and "website" not in form.errors and not domain.is_web_address(website):
-        form.error("website", _("Enter a web address that starts with http:// or https://."))
-    if not form.ok:
-        return None
-    return ShowroomFields(
-        name=name,
-        slug=slug,
-        tagline=tagline,
-        description=description,
-        themes=themes,
-        sectors=sectors,
-        country=country,
-        region=region,
-        city=city,
-        website=website,
-    )
-
-
 async def save_showroom(
     db: AsyncSession, form: Form, company: Company, logo: Upload | None, images: ImageContext
 ) -> bool:
     """Updates the company's showroom from the form (and its logo when one was sent); False when refused."""
     theme_slugs = (await queries.themes_by_slug(db)).keys()
-    fields = await validate_showroom(db, form, company, theme_slugs)
+    fields = await forms.validate_showroom(db, form, company, theme_slugs)
     if fields is None:
         return False
     stored = None
@@ -176,15 +69,11 @@ async def save_showroom(
 async def set_approved(db: AsyncSession, company: Company, approved: bool) -> None:
     """Approving publishes the showroom; a company that never chose an address gets one from its name."""
     if approved and not company.slug:
-        company.slug = await unique_slug(db, company.name, company.id)
+        company.slug = await queries.unique_slug(db, company.name, company.id)
     company.is_approved = approved
 
 
 # --- innovations ----------------------------------------------------------------------------------------
-
-
-def innovation_values(innovation: Innovation) -> dict[str, str]:
-    return {"title": innovation.title, "description": innovation.description}
 
 
 async def save_innovation(
@@ -196,9 +85,8 @@ async def save_innovation(
     images: ImageContext,
 ) -> Innovation | None:
     """Adds an innovation at the end of the company's list (innovation=None) or updates one."""
-    title = form.text("title", max_length=MAX_INNOVATION_TITLE)
-    description = form.text("description", max_length=MAX_INNOVATION_DESCRIPTION, required=False)
-    if not form.ok:
+    fields = forms.validate_innovation(form)
+    if fields is None:
         return None
     stored = None
     if photo is not None:
@@ -220,8 +108,8 @@ async def save_innovation(
         )
         innovation = Innovation(company_id=company.id, position=0 if last is None else last + 1)
         db.add(innovation)
-    innovation.title = title
-    innovation.description = description
+    innovation.title = fields.title
+    innovation.description = fields.description
     if stored is not None:
         innovation.image_id = stored.id
     elif form.checkbox("remove_photo"):

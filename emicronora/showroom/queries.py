@@ -1,21 +1,25 @@
 """Reading showrooms: the directory with its search and filters, one showroom with what it shows, the
-organisers' list. Async functions taking an AsyncSession; no access checks here (see access.py)."""
+organisers' list. Async functions taking an AsyncSession; no access checks here (see permissions.py)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
+from emicronora.db.paging import Page, paginate
+from emicronora.db.search import any_contains_folded, contains_folded, json_list_contains
 from emicronora.models import Company, Innovation, MediaFile, PitchProposal, PitchSlot, Theme, User, Video
+from emicronora.showroom import domain
+from emicronora.text import slugify
 
 PAGE_SIZE = 24
 MAX_SEARCH_LENGTH = 100
+# Enough tries to get past any realistic run of companies sharing a name.
+MAX_SLUG_TRIES = 100
 
 
 @dataclass(frozen=True)
@@ -26,14 +30,6 @@ class DirectoryFilter:
     theme: str | None = None
     sector: str | None = None
     country: str | None = None
-
-
-@dataclass(frozen=True)
-class DirectoryPage:
-    companies: list[Company]
-    total: int
-    page: int
-    pages: int
 
 
 @dataclass(frozen=True)
@@ -66,54 +62,31 @@ def _public() -> ColumnElement[bool]:
     return and_(Company.is_exhibitor.is_(True), Company.is_approved.is_(True))
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _json_list_contains(column: object, slug: str) -> ColumnElement[bool]:
-    # Themes and sectors are JSON lists of slugs. Matching the quoted slug in the JSON text works the same on
-    # SQLite and PostgreSQL (both keep json.dumps' output) and slugs cannot contain a quote.
-    return cast(column, String).like(_like_pattern(f'"{slug}"'), escape="\\")
-
-
 def _matches(criteria: DirectoryFilter) -> list[ColumnElement[bool]]:
     conditions = [_public()]
     text = criteria.text.strip()[:MAX_SEARCH_LENGTH]
     if text:
-        pattern = _like_pattern(text)
-        with_innovation = select(Innovation.company_id).where(Innovation.title.ilike(pattern, escape="\\"))
+        # Case and accents do not count: "metrologie" finds "Métrologie".
+        with_innovation = select(Innovation.company_id).where(contains_folded(Innovation.title, text))
         conditions.append(
             or_(
-                Company.name.ilike(pattern, escape="\\"),
-                Company.tagline.ilike(pattern, escape="\\"),
-                Company.description.ilike(pattern, escape="\\"),
+                any_contains_folded([Company.name, Company.tagline, Company.description], text),
                 Company.id.in_(with_innovation),
             )
         )
     if criteria.theme:
-        conditions.append(_json_list_contains(Company.themes, criteria.theme))
+        conditions.append(json_list_contains(Company.themes, criteria.theme))
     if criteria.sector:
-        conditions.append(_json_list_contains(Company.sectors, criteria.sector))
+        conditions.append(json_list_contains(Company.sectors, criteria.sector))
     if criteria.country:
         conditions.append(Company.country == criteria.country)
     return conditions
 
 
-async def directory(db: AsyncSession, criteria: DirectoryFilter, page: int = 1) -> DirectoryPage:
-    """One page of the approved exhibitors matching `criteria`, by name."""
-    conditions = _matches(criteria)
-    total = await db.scalar(select(func.count()).select_from(Company).where(*conditions)) or 0
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    statement = (
-        select(Company)
-        .where(*conditions)
-        .order_by(func.lower(Company.name), Company.id)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    )
-    companies = list((await db.scalars(statement)).all())
-    return DirectoryPage(companies=companies, total=total, page=page, pages=pages)
+async def directory(db: AsyncSession, criteria: DirectoryFilter, page: int = 1) -> Page[Company]:
+    """Page `page` of the approved exhibitors matching `criteria`, by name."""
+    statement = select(Company).where(*_matches(criteria)).order_by(func.lower(Company.name), Company.id)
+    return await paginate(db, statement, page, PAGE_SIZE)
 
 
 async def facets(db: AsyncSession) -> Facets:
@@ -125,6 +98,14 @@ async def facets(db: AsyncSession) -> Facets:
     )
 
 
+async def get_company(db: AsyncSession, company_id: int) -> Company | None:
+    return await db.get(Company, company_id)
+
+
+async def get_innovation(db: AsyncSession, innovation_id: int) -> Innovation | None:
+    return await db.get(Innovation, innovation_id)
+
+
 async def get_company_by_slug(db: AsyncSession, slug: str) -> Company | None:
     return await db.scalar(select(Company).where(Company.slug == slug))
 
@@ -134,6 +115,17 @@ async def slug_taken(db: AsyncSession, slug: str, *, except_id: int | None = Non
     if except_id is not None:
         statement = statement.where(Company.id != except_id)
     return await db.scalar(statement.limit(1)) is not None
+
+
+async def unique_slug(db: AsyncSession, name: str, company_id: int | None) -> str:
+    """A free address made from the name, numbered when another company already has it."""
+    base = slugify(name, max_length=domain.MAX_SLUG, fallback=domain.FALLBACK_SLUG)
+    candidate = base
+    for number in range(2, MAX_SLUG_TRIES + 2):
+        if not await slug_taken(db, candidate, except_id=company_id):
+            return candidate
+        candidate = domain.numbered_slug(base, number)
+    raise RuntimeError(f"no free showroom address for {name!r}")
 
 
 async def media_keys(db: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:

@@ -1,5 +1,5 @@
 """Writes for the video channel: the form's fields, creating and editing, publishing, the uploaded file and
-poster, deleting. Access is checked here, on the loaded video, before anything is read or written.
+poster, deleting, counting views. Access is checked here, on the loaded video, before anything is read or written.
 
 A video's kind (an uploaded file, or a provider's link) is chosen when it is created and kept: switching
 would leave a published video without anything to play for a while. Files are removed from storage only
@@ -12,32 +12,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 import anyio
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.live.embeds import EmbedError, video_embed, youtube_thumbnail
+from emicronora.media.queries import MIB, quota_left, used_bytes
 from emicronora.media.storage import MediaStorage
-from emicronora.media.uploads import (
-    MIB,
-    StoredFile,
-    add_media_file,
-    quota_error,
-    quota_left,
-    save_image,
-    used_bytes,
-)
-from emicronora.models import MediaFile, User, Video
+from emicronora.media.uploads import StoredFile, Upload, add_media_file, quota_error, save_image
+from emicronora.models import MediaFile, User, Video, VideoView
 from emicronora.settings import Settings
-from emicronora.showroom.images import Upload
 from emicronora.videos import permissions, queries
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 5000
 KINDS = ("upload", "link")
+# A viewer's views of one video closer together than this are one view.
+VIEW_EVERY = timedelta(hours=1)
 
 log = logging.getLogger(__name__)
 
@@ -263,3 +259,39 @@ async def remove_poster(db: AsyncSession, video: Video) -> list[str]:
         return []
     await db.delete(old)
     return [old.key]
+
+
+async def count_view(db: AsyncSession, video_id: int, viewer_id: int | None, now: datetime) -> bool:
+    """Counts a view of a published video, at most one per viewer and video per hour (a reload is not a new
+    view; anonymous views are all counted, there is no one to tell apart): a VideoView row, so that views can
+    be counted over a period, and `views = views + 1`, the running total. True when it was counted.
+
+    The video's row is written first (an UPDATE that changes nothing): it takes the row lock in PostgreSQL and
+    the write lock in SQLite before the look for a recent view, so that two requests of one viewer at the same
+    moment cannot both find none and both insert one."""
+    lock = (
+        update(Video)
+        .where(Video.id == video_id, Video.is_published.is_(True))
+        .values(views=Video.views)
+        .execution_options(synchronize_session=False)
+    )
+    if cast("CursorResult[Any]", await db.execute(lock)).rowcount == 0:
+        return False
+    if viewer_id is not None:
+        recent = select(VideoView.id).where(
+            VideoView.video_id == video_id,
+            VideoView.viewer_id == viewer_id,
+            VideoView.at > now - VIEW_EVERY,
+        )
+        if await db.scalar(recent.limit(1)) is not None:
+            return False
+    db.add(VideoView(video_id=video_id, viewer_id=viewer_id, at=now))
+    statement = (
+        update(Video)
+        .where(Video.id == video_id)
+        .values(views=Video.views + 1)
+        # The loaded Video keeps the count it was read with; the page adds the view it just counted.
+        .execution_options(synchronize_session=False)
+    )
+    await db.execute(statement)
+    return True

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from emicronora.db.paging import Page, paginate_rows
 from emicronora.live.embeds import YOUTUBE_THUMBNAIL_ORIGIN
-from emicronora.models import Company, Lead, MediaFile, Theme, Video, VideoView
+from emicronora.models import Company, Lead, MediaFile, Theme, Video
 from emicronora.models.base import MAX_ROW_ID
 
 PER_PAGE = 12
-# A viewer's views of one video closer together than this are one view.
-VIEW_EVERY = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -42,15 +40,7 @@ class VideoCard:
         return self.video.source != "upload" or self.media is not None
 
 
-@dataclass(frozen=True)
-class GalleryPage:
-    cards: list[VideoCard]
-    number: int
-    pages: int
-    total: int
-
-
-def _cards() -> Select[tuple[Video, Company, Theme, MediaFile, MediaFile]]:
+def _cards() -> Select[Video, Company, Theme, MediaFile, MediaFile]:
     file = aliased(MediaFile)
     poster = aliased(MediaFile)
     return (
@@ -69,7 +59,8 @@ def _card(row: Sequence[Any]) -> VideoCard:
 
 def is_row_id(value: int | str) -> bool:
     if isinstance(value, str):
-        return value.isdigit() and len(value) <= 10 and is_row_id(int(value))
+        # isdigit() alone lets "²" and other scripts' digits through, which int() then refuses.
+        return value.isascii() and value.isdigit() and len(value) <= 10 and is_row_id(int(value))
     return 0 < value <= MAX_ROW_ID
 
 
@@ -80,8 +71,8 @@ async def get_card(db: AsyncSession, video_id: int) -> VideoCard | None:
     return _card(row) if row else None
 
 
-def _in_gallery(theme_id: int | None) -> list[object]:
-    conditions: list[object] = [
+def _in_gallery(theme_id: int | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
         Video.is_published.is_(True),
         # A published upload whose file is gone has nothing to play.
         or_(Video.source != "upload", Video.media_id.is_not(None)),
@@ -93,21 +84,12 @@ def _in_gallery(theme_id: int | None) -> list[object]:
 
 async def gallery(
     db: AsyncSession, *, theme_id: int | None, page: int, per_page: int = PER_PAGE
-) -> GalleryPage:
-    """Published videos, newest publication first; `page` is clamped to the existing pages."""
-    conditions = _in_gallery(theme_id)
-    total = await db.scalar(select(func.count()).select_from(Video).where(*conditions)) or 0
-    pages = max(1, -(-total // per_page))
-    number = min(max(page, 1), pages)
-    statement = (
-        _cards()
-        .where(*conditions)
-        .order_by(Video.published_at.desc(), Video.id.desc())
-        .limit(per_page)
-        .offset((number - 1) * per_page)
-    )
-    cards = [_card(row) for row in (await db.execute(statement))]
-    return GalleryPage(cards=cards, number=number, pages=pages, total=total)
+) -> Page[VideoCard]:
+    """Page `page` of the published videos, newest publication first."""
+    statement = _cards().where(*_in_gallery(theme_id)).order_by(Video.published_at.desc(), Video.id.desc())
+    # paginate_rows is typed for a one-column Select[Any]; a select of several entities is Select[A, B, ...].
+    rows = await paginate_rows(db, cast("Select[Any]", statement), page, per_page)
+    return Page(items=[_card(row) for row in rows.items], total=rows.total, number=page, size=per_page)
 
 
 async def company_cards(db: AsyncSession, company_id: int) -> list[VideoCard]:
@@ -136,39 +118,3 @@ async def get_company(db: AsyncSession, company_id: int) -> Company | None:
 
 async def exhibitors(db: AsyncSession) -> list[Company]:
     return list((await db.scalars(select(Company).where(Company.is_exhibitor).order_by(Company.name))).all())
-
-
-async def count_view(db: AsyncSession, video_id: int, viewer_id: int | None, now: datetime) -> bool:
-    """Counts a view of a published video, at most one per viewer and video per hour (a reload is not a new
-    view; anonymous views are all counted, there is no one to tell apart): a VideoView row, so that views can
-    be counted over a period, and `views = views + 1`, the running total. True when it was counted.
-
-    The video's row is written first (an UPDATE that changes nothing): it takes the row lock in PostgreSQL and
-    the write lock in SQLite before the look for a recent view, so that two requests of one viewer at the same
-    moment cannot both find none and both insert one."""
-    lock = (
-        update(Video)
-        .where(Video.id == video_id, Video.is_published.is_(True))
-        .values(views=Video.views)
-        .execution_options(synchronize_session=False)
-    )
-    if (await db.execute(lock)).rowcount == 0:  # type: ignore[attr-defined]
-        return False
-    if viewer_id is not None:
-        recent = select(VideoView.id).where(
-            VideoView.video_id == video_id,
-            VideoView.viewer_id == viewer_id,
-            VideoView.at > now - VIEW_EVERY,
-        )
-        if await db.scalar(recent.limit(1)) is not None:
-            return False
-    db.add(VideoView(video_id=video_id, viewer_id=viewer_id, at=now))
-    statement = (
-        update(Video)
-        .where(Video.id == video_id)
-        .values(views=Video.views + 1)
-        # The loaded Video keeps the count it was read with; the page adds the view it just counted.
-        .execution_options(synchronize_session=False)
-    )
-    await db.execute(statement)
-    return True

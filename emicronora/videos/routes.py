@@ -1,131 +1,26 @@
-"""The public video channel ("la chaîne e-Micronora"): the gallery, a video's page and its contact form.
-
-A view is counted on a GET of a published video's page by someone outside the company, at most once per
-viewer and video per hour (queries.count_view): a dated row for the organiser's figures, and the running
-total.
-"""
+"""Innovation videos: the public channel and the exhibitor area's videos. The URL table."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from emicronora.forms import Form
-from emicronora.live import embeds
-from emicronora.programme import queries as programme_queries
-from emicronora.showroom import access as showroom_access
-from emicronora.showroom import leads
-from emicronora.videos import manage, operations, pages, permissions, queries
-from emicronora.web.context import current_user, require_user, sessionmaker_of
-from emicronora.web.formdata import read_form
-from emicronora.web.middleware import CONTENT_SECURITY_POLICY
-from emicronora.web.templating import render
+from emicronora.videos.views import display, files, manage
+from emicronora.videos.views.manage import AREA
 
-MAX_FILTER_LENGTH = 60
-
-
-def _page_number(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 7 else 1
-
-
-async def gallery(request: Request) -> Response:
-    theme_slug = request.query_params.get("theme", "")[:MAX_FILTER_LENGTH]
-    async with sessionmaker_of(request)() as db:
-        themes = await programme_queries.list_themes(db)
-        selected = next((theme for theme in themes if theme.slug == theme_slug), None)
-        if theme_slug and selected is None:
-            raise HTTPException(404)
-        page = await queries.gallery(
-            db,
-            theme_id=selected.id if selected else None,
-            page=_page_number(request.query_params.get("page")),
-        )
-    return pages.render_with_posters(
-        request,
-        "videos/gallery.html",
-        {"themes": themes, "selected_theme": selected, "page": page},
-        page.cards,
-    )
-
-
-def _video_response(
-    request: Request,
-    card: queries.VideoCard,
-    contact_form: Form | None,
-    *,
-    views: int | None = None,
-    status_code: int = 200,
-) -> Response:
-    user = current_user(request)
-    embed = None
-    if card.video.source != "upload":
-        embed = embeds.embed_or_none(card.video.provider_url, ())
-    if contact_form is None and user is not None:
-        contact_form = Form(values=leads.contact_values(user))
-    context: dict[str, Any] = {
-        "card": card,
-        "video": card.video,
-        "views": card.video.views if views is None else views,
-        "embed": embed,
-        "can_manage": permissions.can_manage(user, card.video),
-        "is_member": permissions.is_member(user, card.video.company_id),
-        "showroom_url": (
-            f"/exhibitors/{card.company.slug}"
-            if card.company.slug and showroom_access.is_public(card.company)
-            else None
-        ),
-        "contact_form": contact_form,
-        "sent": request.query_params.get("sent") == "1",
-    }
-    response = render(request, "videos/video.html", context, status_code=status_code)
-    if embed is not None:
-        # Set here, the policy wins over the middleware's default, which has no frame-src.
-        response.headers["Content-Security-Policy"] = embeds.frame_policy(CONTENT_SECURITY_POLICY, embed)
-    return response
-
-
-async def video_page(request: Request) -> Response:
-    user = current_user(request)
-    video_id: int = request.path_params["video_id"]
-    async with sessionmaker_of(request)() as db, db.begin():
-        try:
-            card = await operations.viewable(db, user, video_id)
-        except operations.VideoNotFound:
-            raise HTTPException(404) from None
-        views = card.video.views
-        if card.video.is_published and not permissions.is_member(user, card.video.company_id):
-            viewer_id = user.id if user is not None else None
-            if await queries.count_view(db, video_id, viewer_id, datetime.now(UTC)):
-                views += 1
-    return _video_response(request, card, None, views=views)
-
-
-async def contact(request: Request) -> Response:
-    """Stores what the visitor chose to send to the company, as a lead of this video."""
-    user = require_user(request)
-    form = await read_form(request)
-    video_id: int = request.path_params["video_id"]
-    async with sessionmaker_of(request)() as db, db.begin():
-        try:
-            card = await operations.viewable(db, user, video_id)
-        except operations.VideoNotFound:
-            raise HTTPException(404) from None
-        if not card.video.is_published:
-            raise HTTPException(404)
-        lead = await leads.create_lead(db, form, card.company, user, card.video)
-    if lead is None:
-        return _video_response(request, card, form, status_code=400)
-    return RedirectResponse(f"/videos/{video_id}?sent=1#contact", status_code=303)
-
+VIDEO = AREA + "/{video_id:int}"
 
 routes: list[BaseRoute] = [
-    Route("/videos", gallery, methods=["GET"]),
-    Route("/videos/{video_id:int}", video_page, methods=["GET"]),
-    Route("/videos/{video_id:int}/contact", contact, methods=["POST"]),
-    *manage.routes,
+    Route("/videos", display.gallery, methods=["GET"]),
+    Route("/videos/{video_id:int}", display.video_page, methods=["GET"]),
+    Route("/videos/{video_id:int}/contact", display.contact, methods=["POST"]),
+    Route(AREA, manage.video_list, methods=["GET"]),
+    Route(AREA + "/new", manage.new_video, methods=["GET", "POST"]),
+    Route(VIDEO + "/edit", manage.edit_video, methods=["GET", "POST"]),
+    Route(VIDEO + "/upload", files.upload_page, methods=["GET"]),
+    Route(VIDEO + "/file", files.upload_file, methods=["PUT"]),
+    Route(VIDEO + "/poster", files.poster, methods=["POST"]),
+    Route(VIDEO + "/poster/remove", files.remove_poster, methods=["POST"]),
+    Route(VIDEO + "/publish", manage.publish, methods=["POST"]),
+    Route(VIDEO + "/unpublish", manage.publish, methods=["POST"]),
+    Route(VIDEO + "/delete", manage.delete, methods=["POST"]),
 ]

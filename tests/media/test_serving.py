@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from emicronora.media.routes import MEDIA_POLICY
+from emicronora.media.views import MEDIA_POLICY
 from emicronora.models import Video
 from tests.media.samples import image, mp4
 from tests.videos.factories import ACTORS, People, act_as, add_video, store_file

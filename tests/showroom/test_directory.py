@@ -86,6 +86,32 @@ async def test_directory_search_matches_name_tagline_description_and_innovations
     assert card_names(response.text) == names
 
 
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("metrologie", ["Calibrix Métrologie"]),
+        ("METROLOGIE", ["Calibrix Métrologie"]),
+        ("Métrologie", ["Calibrix Métrologie"]),
+        # Calibrix by its tagline ("étalonnage"), Lumicron by its innovation ("Étalonnage laser").
+        ("etalonnage", ["Calibrix Métrologie", "Lumicron Laser"]),
+        ("Étalonnage", ["Calibrix Métrologie", "Lumicron Laser"]),
+        ("ETALONNAGE LASER", ["Lumicron Laser"]),
+    ],
+)
+async def test_directory_search_ignores_accents_and_case(
+    world: World,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    directory: httpx.AsyncClient,
+    query: str,
+    names: list[str],
+) -> None:
+    async with sessionmaker() as db, db.begin():
+        db.add(Innovation(company_id=world.company.id, title="Étalonnage laser", position=1))
+    response = await directory.get("/exhibitors", params={"q": query})
+    assert response.status_code == 200
+    assert card_names(response.text) == names
+
+
 async def test_directory_search_is_bounded_in_length(directory: httpx.AsyncClient) -> None:
     response = await directory.get("/exhibitors", params={"q": "lumicron" + "x" * 5000})
     assert response.status_code == 200
@@ -147,6 +173,10 @@ async def test_directory_filter_offers_only_what_exhibitors_have(directory: http
         {"page": "0"},
         {"page": "2"},
         {"page": "a"},
+        {"page": "abc"},
+        {"page": "²"},
+        {"page": "-1"},
+        {"page": "99999999999999999999"},
     ],
 )
 async def test_directory_answers_404_for_an_unknown_filter_or_page(

@@ -218,7 +218,9 @@ async def test_lead_csv_is_utf8_with_bom_and_injection_safe(
     response = await client.get("/exhibitor-area/leads.csv")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.headers["content-disposition"] == 'attachment; filename="leads-lumicron-laser.csv"'
+    assert response.headers["content-disposition"] == (
+        "attachment; filename=\"leads-lumicron-laser.csv\"; filename*=UTF-8''leads-lumicron-laser.csv"
+    )
     assert response.headers["cache-control"] == "no-store"
     assert response.content.startswith(b"\xef\xbb\xbf")
     assert response.content.decode("utf-8-sig") == (

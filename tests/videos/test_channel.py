@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from emicronora.models import Company, Video
-from emicronora.videos.pages import allow_image_origin
+from emicronora.videos.views.posters import allow_image_origin
 from emicronora.web.middleware import CONTENT_SECURITY_POLICY
 from tests.media.samples import image, mp4
 from tests.videos.factories import People, act_as, add_video, store_file
@@ -75,9 +75,15 @@ async def test_the_gallery_is_paginated(
     assert card_ids(second) == newest_first[12:]
     assert 'rel="next" href="/videos?page=2"' in first.text
     assert 'rel="prev" href="/videos"' in second.text
-    # Out of range or malformed page numbers show the nearest page.
-    assert card_ids(await client.get("/videos?page=99")) == newest_first[12:]
-    assert card_ids(await client.get("/videos?page=-1")) == newest_first[:12]
+    # A page past the last one is a broken link.
+    assert (await client.get("/videos?page=3")).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["²", "-1", "0", "abc", "99999999999999999999"])
+async def test_the_gallery_answers_404_for_a_page_that_cannot_exist(
+    client: httpx.AsyncClient, page: str
+) -> None:
+    assert (await client.get("/videos", params={"page": page})).status_code == 404
 
 
 async def test_each_view_of_a_published_video_is_counted(

@@ -7,28 +7,21 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from emicronora.accounts.operations import countries
+from emicronora.accounts.forms import countries
 from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.models import Company, User
-from emicronora.showroom import access, domain, leads, queries
+from emicronora.showroom import domain, leads, permissions, queries
 from emicronora.showroom.images import media_url
 from emicronora.web.context import current_user, require_user, sessionmaker_of
 from emicronora.web.formdata import read_form
+from emicronora.web.pagination import existing_page, page_number
+from emicronora.web.redirects import see_other
 from emicronora.web.templating import render
 
 MAX_FILTER_LENGTH = 60
-MAX_PAGE_DIGITS = 6
-
-
-def _page_number(raw: str) -> int:
-    if not raw:
-        return 1
-    if not raw.isdigit() or len(raw) > MAX_PAGE_DIGITS or int(raw) < 1:
-        raise HTTPException(404)
-    return int(raw)
 
 
 async def directory(request: Request) -> Response:
@@ -38,7 +31,7 @@ async def directory(request: Request) -> Response:
     theme = params.get("theme", "")[:MAX_FILTER_LENGTH]
     sector = params.get("sector", "")[:MAX_FILTER_LENGTH]
     country = params.get("country", "")[:MAX_FILTER_LENGTH].upper()
-    page = _page_number(params.get("page", ""))
+    page = page_number(request)
     country_names = dict(countries())
     # A filter on something that does not exist is a broken link, as on the programme page.
     async with sessionmaker_of(request)() as db:
@@ -50,11 +43,9 @@ async def directory(request: Request) -> Response:
         criteria = queries.DirectoryFilter(
             text=text, theme=theme or None, sector=sector or None, country=country or None
         )
-        result = await queries.directory(db, criteria, page)
-        if page > result.pages:
-            raise HTTPException(404)
+        result = existing_page(await queries.directory(db, criteria, page))
         present = await queries.facets(db)
-        logos = await queries.media_keys(db, (c.logo_id for c in result.companies))
+        logos = await queries.media_keys(db, (c.logo_id for c in result.items))
     locale = request.state.locale
     return render(
         request,
@@ -66,7 +57,7 @@ async def directory(request: Request) -> Response:
             # In programme order, whatever order the exhibitor ticked them in.
             "card_themes": {
                 c.id: [t.name(locale) for slug, t in themes.items() if slug in (c.themes or [])]
-                for c in result.companies
+                for c in result.items
             },
             "theme_options": [(slug, t.name(locale)) for slug, t in themes.items() if slug in present.themes],
             "sector_options": [
@@ -89,11 +80,11 @@ async def _showroom_context(
     keys = await queries.media_keys(
         db, [company.logo_id, *(i.image_id for i in innovations), *(v.poster_id for v in videos)]
     )
-    member = access.is_member(user, company)
+    member = permissions.is_member(user, company)
     return {
         "company": company,
-        "is_public": access.is_public(company),
-        "can_edit": access.can_edit(user, company),
+        "is_public": permissions.is_public(company),
+        "can_edit": permissions.can_edit(user, company),
         "is_member": member,
         "edit_url": "/exhibitor-area/showroom" if member else f"/organiser/showrooms/{company.id}/edit",
         "media": {identifier: media_url(key) for identifier, key in keys.items()},
@@ -108,7 +99,7 @@ async def _showroom_context(
         "team": await queries.team_of(db, company.id),
         "pitches": await queries.pitches_of(db, company.id),
         # Only outsiders write to the company, and only once its showroom is public.
-        "can_contact": user is not None and not member and access.is_public(company),
+        "can_contact": user is not None and not member and permissions.is_public(company),
     }
 
 
@@ -117,7 +108,7 @@ async def showroom(request: Request) -> Response:
     user = current_user(request)
     async with sessionmaker_of(request)() as db:
         company = await queries.get_company_by_slug(db, request.path_params["slug"])
-        if company is None or not access.can_view(user, company):
+        if company is None or not permissions.can_view(user, company):
             raise HTTPException(404)
         context = await _showroom_context(db, company, user, request.state.locale)
     form = Form(values=leads.contact_values(user)) if user is not None else Form()
@@ -131,13 +122,13 @@ async def contact(request: Request) -> Response:
     slug = request.path_params["slug"]
     async with sessionmaker_of(request)() as db, db.begin():
         company = await queries.get_company_by_slug(db, slug)
-        if company is None or not access.is_public(company):
+        if company is None or not permissions.is_public(company):
             raise HTTPException(404)
-        if access.is_member(user, company):
+        if permissions.is_member(user, company):
             raise HTTPException(
                 400, detail=_("You are in this company's team: there is no need to write to it.")
             )
         if await leads.create_lead(db, form, company, user) is None:
             context = await _showroom_context(db, company, user, request.state.locale)
             return render(request, "showroom/showroom.html", {**context, "form": form}, 400)
-    return RedirectResponse(f"/exhibitors/{slug}?contacted=1#contact", status_code=303)
+    return see_other(f"/exhibitors/{slug}?contacted=1#contact")

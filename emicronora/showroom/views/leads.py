@@ -5,15 +5,17 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emicronora.showroom import area, domain, leads
+from emicronora.showroom import domain, leads
+from emicronora.showroom.views.workspace import company_workspace
 from emicronora.web.context import sessionmaker_of, settings_of
+from emicronora.web.downloads import csv_download
 from emicronora.web.templating import render
 
 
 async def lead_list(request: Request) -> Response:
     """/exhibitor-area/leads: what visitors sent, newest first."""
     async with sessionmaker_of(request)() as db:
-        workspace = await area.workspace(request, db, organisers=False)
+        workspace = await company_workspace(request, db, organisers=False)
         rows = await leads.leads_of(db, workspace.company.id)
     return render(
         request,
@@ -23,17 +25,10 @@ async def lead_list(request: Request) -> Response:
 
 
 async def leads_csv(request: Request) -> Response:
-    """/exhibitor-area/leads.csv, to open in a spreadsheet or import in a CRM."""
+    """/exhibitor-area/leads.csv, to open in a spreadsheet or import in a CRM. Personal data: the download
+    is never kept by a shared cache (csv_download says no-store)."""
     async with sessionmaker_of(request)() as db:
-        workspace = await area.workspace(request, db, organisers=False)
+        workspace = await company_workspace(request, db, organisers=False)
         rows = await leads.leads_of(db, workspace.company.id)
     filename = f"leads-{workspace.company.slug or workspace.company.id}.csv"
-    return Response(
-        leads.leads_csv(rows, settings_of(request)),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            # Personal data: never kept by a shared cache.
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_download(filename, leads.leads_csv(rows, settings_of(request)))

@@ -7,15 +7,17 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from emicronora import audit
 from emicronora.forms import Form
 from emicronora.i18n import _
-from emicronora.models import Company, User
-from emicronora.showroom import area, invitations, queries
+from emicronora.showroom import invitations, queries
+from emicronora.showroom.views.workspace import Workspace, company_workspace
+from emicronora.web.actors import actor_of
 from emicronora.web.context import require_user, sessionmaker_of, settings_of
 from emicronora.web.formdata import read_form
+from emicronora.web.redirects import see_other
 from emicronora.web.templating import render
 
 TEAM_TEMPLATE = "showroom/team.html"
@@ -28,7 +30,7 @@ def _now() -> datetime:
 async def _team_page(
     request: Request,
     db: AsyncSession,
-    workspace: area.Workspace,
+    workspace: Workspace,
     form: Form,
     *,
     invitation_url: str | None = None,
@@ -48,35 +50,37 @@ async def _team_page(
 async def team(request: Request) -> Response:
     """/exhibitor-area/team: who is in the team, who is invited, and the form to invite a colleague."""
     async with sessionmaker_of(request)() as db:
-        workspace = await area.workspace(request, db)
+        workspace = await company_workspace(request, db)
         return await _team_page(request, db, workspace, Form())
 
 
 async def invite(request: Request) -> Response:
     """Creates the invitation and shows its link, once: only its digest is kept."""
     async with sessionmaker_of(request)() as db, db.begin():
-        workspace = await area.workspace(request, db)
+        workspace = await company_workspace(request, db)
         form = await read_form(request)
         token = await invitations.invite(db, form, workspace.company, workspace.user, _now())
         if token is None:
             return await _team_page(request, db, workspace, form, status=400)
         if not workspace.as_member:
             details = {"email": form.values.get("email", "")}
-            await audit.record_action(db, request, "company.invite", "company", workspace.company.id, details)
+            await audit.record_action(
+                db, actor_of(request), "company.invite", "company", workspace.company.id, details
+            )
         url = settings_of(request).site_origin + invitations.invitation_path(token)
         return await _team_page(request, db, workspace, Form(), invitation_url=url)
 
 
 async def remove_member(request: Request) -> Response:
     async with sessionmaker_of(request)() as db, db.begin():
-        workspace = await area.workspace(request, db)
+        workspace = await company_workspace(request, db)
         result = await invitations.remove_member(
             db, workspace.company, request.path_params["user_id"], workspace.user
         )
         if result == "removed" and not workspace.as_member:
             details = {"user_id": request.path_params["user_id"]}
             await audit.record_action(
-                db, request, "company.member_remove", "company", workspace.company.id, details
+                db, actor_of(request), "company.member_remove", "company", workspace.company.id, details
             )
     if result == "unknown":
         raise HTTPException(404)
@@ -84,21 +88,21 @@ async def remove_member(request: Request) -> Response:
         raise HTTPException(
             400, detail=_("You cannot remove yourself from the team; ask a colleague to do it.")
         )
-    return RedirectResponse(workspace.team_url + "#members", status_code=303)
+    return see_other(workspace.team_url + "#members")
 
 
 async def revoke_invitation(request: Request) -> Response:
     async with sessionmaker_of(request)() as db, db.begin():
-        workspace = await area.workspace(request, db)
+        workspace = await company_workspace(request, db)
         revoked = await invitations.revoke(db, workspace.company, request.path_params["invitation_id"])
         if revoked and not workspace.as_member:
             details = {"invitation_id": request.path_params["invitation_id"]}
             await audit.record_action(
-                db, request, "company.invitation_revoke", "company", workspace.company.id, details
+                db, actor_of(request), "company.invitation_revoke", "company", workspace.company.id, details
             )
     if not revoked:
         raise HTTPException(404)
-    return RedirectResponse(workspace.team_url + "#invitations", status_code=303)
+    return see_other(workspace.team_url + "#invitations")
 
 
 async def invitation(request: Request) -> Response:
@@ -107,7 +111,7 @@ async def invitation(request: Request) -> Response:
     now = _now()
     async with sessionmaker_of(request)() as db, db.begin():
         found = await invitations.find_invitation(db, request.path_params["token"], now)
-        company = await db.get(Company, found.company_id) if found is not None else None
+        company = await queries.get_company(db, found.company_id) if found is not None else None
         if found is None or company is None:
             raise HTTPException(
                 404,
@@ -119,9 +123,8 @@ async def invitation(request: Request) -> Response:
         if request.method == "GET":
             problem = invitations.refusal(found, user)
         else:
-            me = await db.get_one(User, user.id)
-            problem = await invitations.accept(db, found, me, now)
+            problem = await invitations.accept(db, found, user.id, now)
             if problem is None:
-                return RedirectResponse("/exhibitor-area/team?joined=1", status_code=303)
+                return see_other("/exhibitor-area/team?joined=1")
         context = {"company": company, "problem": problem, "token": request.path_params["token"]}
         return render(request, "showroom/invitation.html", context, 200 if problem is None else 403)

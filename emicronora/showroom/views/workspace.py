@@ -13,7 +13,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from emicronora.models import Company, Innovation, User
-from emicronora.showroom import access
+from emicronora.models.base import MAX_ROW_ID
+from emicronora.showroom import permissions, queries
 from emicronora.web.context import require_user
 
 COMPANY_PARAM = "company"
@@ -52,15 +53,16 @@ def _requested_company_id(request: Request) -> int | None:
     raw = request.query_params.get(COMPANY_PARAM)
     if raw is None:
         return None
-    if not raw.isdigit() or len(raw) > MAX_ID_DIGITS:
+    # isdigit() alone lets "²" and other scripts' digits through, which int() then refuses; ids are 32-bit.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_ID_DIGITS or int(raw) > MAX_ROW_ID:
         raise HTTPException(404)
     return int(raw)
 
 
-async def workspace(request: Request, db: AsyncSession, *, organisers: bool = True) -> Workspace:
+async def company_workspace(request: Request, db: AsyncSession, *, organisers: bool = True) -> Workspace:
     """The company the request works on. `organisers=False` for what only the company's team may see."""
     user = require_user(request)
-    if not access.may_use_exhibitor_area(user, organisers=organisers):
+    if not permissions.may_use_exhibitor_area(user, organisers=organisers):
         raise HTTPException(403)
     company_id = _requested_company_id(request)
     if company_id is None:
@@ -68,8 +70,8 @@ async def workspace(request: Request, db: AsyncSession, *, organisers: bool = Tr
             # An organiser of no company reaches showrooms from the organisers' list.
             raise HTTPException(403)
         company_id = user.company_id
-    company = await db.get(Company, company_id)
-    allowed = access.can_edit if organisers else access.can_read_leads
+    company = await queries.get_company(db, company_id)
+    allowed = permissions.can_edit if organisers else permissions.can_read_leads
     if company is None or not allowed(user, company):
         raise HTTPException(404)
     return Workspace(company=company, user=user)
@@ -78,10 +80,10 @@ async def workspace(request: Request, db: AsyncSession, *, organisers: bool = Tr
 async def innovation_workspace(request: Request, db: AsyncSession) -> tuple[Innovation, Workspace]:
     """The innovation named in the path, with its company, if the user may edit it."""
     user = require_user(request)
-    if not access.may_use_exhibitor_area(user, organisers=True):
+    if not permissions.may_use_exhibitor_area(user, organisers=True):
         raise HTTPException(403)
-    innovation = await db.get(Innovation, request.path_params["innovation_id"])
-    company = await db.get(Company, innovation.company_id) if innovation is not None else None
-    if innovation is None or company is None or not access.can_edit(user, company):
+    innovation = await queries.get_innovation(db, request.path_params["innovation_id"])
+    company = await queries.get_company(db, innovation.company_id) if innovation is not None else None
+    if innovation is None or company is None or not permissions.can_edit(user, company):
         raise HTTPException(404)
     return innovation, Workspace(company=company, user=user)

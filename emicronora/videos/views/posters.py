@@ -1,4 +1,4 @@
-"""What the video pages share: the policy of pages that show YouTube stills, the theme choices."""
+"""What the video pages share: the Content-Security-Policy of pages that show YouTube stills."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emicronora.live.embeds import YOUTUBE_THUMBNAIL_ORIGIN
-from emicronora.models import Theme
 from emicronora.videos.queries import VideoCard
 from emicronora.web.middleware import CONTENT_SECURITY_POLICY
 from emicronora.web.templating import render
@@ -39,7 +38,3 @@ def render_with_posters(
             CONTENT_SECURITY_POLICY, YOUTUBE_THUMBNAIL_ORIGIN
         )
     return response
-
-
-def theme_options(themes: Iterable[Theme], locale: str) -> list[tuple[str, str]]:
-    return [(str(theme.id), theme.name(locale)) for theme in themes]

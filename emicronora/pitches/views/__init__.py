@@ -1,0 +1,1 @@
+"""The pitch pages: the exhibitor's proposals, the organisers' review and programme."""

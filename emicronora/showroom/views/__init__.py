@@ -1,0 +1,1 @@
+"""The showroom's handlers, by audience: the public pages, the exhibitor area, the organisers."""
