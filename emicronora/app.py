@@ -17,8 +17,9 @@ from emicronora.background import TaskRunner
 from emicronora.accounts.routes import routes as account_routes
 from emicronora.api.routes import routes as api_routes
 from emicronora.audit.routes import organiser_routes as audit_organiser_routes
-from emicronora.b2b.marketplace_routes import routes as b2b_marketplace_routes
-from emicronora.b2b.meeting_routes import routes as b2b_meeting_routes
+from emicronora.b2b.marketplace.routes import routes as b2b_marketplace_routes
+from emicronora.b2b.meetings.routes import organiser_routes as b2b_meeting_organiser_routes
+from emicronora.b2b.meetings.routes import routes as b2b_meeting_routes
 from emicronora.b2b.organiser_routes import routes as b2b_organiser_routes
 from emicronora.b2b.solving import runner_of as solve_runner
 from emicronora.calendar.routes import organiser_routes as calendar_organiser_routes
@@ -79,6 +80,7 @@ ORGANISER_ROUTES: list[BaseRoute] = [
     *people_organiser_routes,
     *mail_organiser_routes,
     *live_organiser_routes,
+    *b2b_meeting_organiser_routes,
 ]
 
 

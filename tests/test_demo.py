@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from emicronora.accounts.passwords import verify_password
-from emicronora.b2b.agenda import agenda
-from emicronora.b2b.rules import load_rules
-from emicronora.b2b.suggestions import suggested_partners
+from emicronora.b2b.marketplace.suggestions import suggested_partners
+from emicronora.b2b.meetings.agenda import agenda
+from emicronora.b2b.meetings.queries import load_rules
 from emicronora.calendar.items import meeting_items_by_user
 from emicronora.demo import data
 from emicronora.demo.seed import seed_demo

@@ -22,10 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.accounts.passwords import hash_password
-from emicronora.b2b import booking, requests
+from emicronora.b2b.meetings import booking
+from emicronora.b2b.meetings.operations import room_url
+from emicronora.b2b.meetings.queries import default_rules
 from emicronora.b2b.scheduling import engine, jobs, operations, solve_results
 from emicronora.b2b.scheduling.progress import progress_record
-from emicronora.b2b.rules import defaults as default_rules
 from emicronora.demo import brokerage_data as bd
 from emicronora.demo import data
 from emicronora.models import (
@@ -421,7 +422,7 @@ def _meeting(request: MeetingRequest, settings: Settings) -> Meeting:
         first_id=request.requester_id,
         second_id=request.recipient_id,
         status="scheduled",
-        room_url=requests.room_url(settings.meeting_room_url),
+        room_url=room_url(settings.meeting_room_url),
         sequence=0,
         updated_at=request.responded_at,
     )

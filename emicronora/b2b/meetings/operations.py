@@ -1,35 +1,24 @@
-"""Meeting requests: a participant asks another for a meeting, the other accepts or declines, requests expire,
-an organiser approves acceptances when the event's rules say so; an accepted request becomes a Meeting.
+"""Meeting requests, availability and the organisers' rules: a participant asks another for a meeting, the
+other accepts or declines, requests expire, an organiser approves acceptances when the event's rules say
+so; an accepted request becomes a Meeting. Each write runs in the caller's transaction.
 
-Every function that acts on a request takes the acting participant's profile and finds the request through
-it: someone else's request is not found (the pages answer 404)."""
+Every function that acts on a request takes the request found through the acting participant's profile
+(`queries.incoming_request`, `queries.outgoing_request`): someone else's request is not found."""
 
 from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.b2b.participants import active_participant
+from emicronora.b2b.marketplace.queries import active_participant
+from emicronora.b2b.meetings import forms, queries
 from emicronora.forms import Form
-from emicronora.i18n import _, lazy
-from emicronora.models import B2BProfile, B2BSettings, Meeting, MeetingRequest
-
-MAX_MESSAGE = 1000
-# Waiting for an answer from the recipient, or for the organisers' approval of the acceptance.
-OPEN_STATUSES = ("pending", "awaiting_approval")
-STATUS_LABELS = {
-    "pending": lazy("Waiting for an answer"),
-    "awaiting_approval": lazy("Accepted, waiting for the organisers' approval"),
-    "accepted": lazy("Accepted"),
-    "declined": lazy("Declined"),
-    "expired": lazy("Expired"),
-    "withdrawn": lazy("Withdrawn"),
-}
+from emicronora.i18n import _
+from emicronora.models import B2BProfile, B2BSettings, Meeting, MeetingRequest, Unavailability
 
 
 class RequestError(Exception):
@@ -40,16 +29,13 @@ class RequestError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class RequestLists:
-    incoming: list[MeetingRequest]
-    outgoing: list[MeetingRequest]
-
-
 def room_url(base: str) -> str:
     """A video-room address that nobody can guess: the configured server plus a random room name."""
     name = re.sub(r"[^a-z0-9]", "", secrets.token_urlsafe(16).lower())[:16]
     return f"{base.rstrip('/')}/emicronora-{name}"
+
+
+# --- requests ---------------------------------------------------------------------------------------------
 
 
 async def expire_requests(db: AsyncSession, now: datetime) -> int:
@@ -61,57 +47,36 @@ async def expire_requests(db: AsyncSession, now: datetime) -> int:
         .values(status="expired")
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return getattr(result, "rowcount", 0) or 0
 
 
-async def pending_count(db: AsyncSession, requester: B2BProfile) -> int:
-    count = await db.scalar(
-        select(func.count())
-        .select_from(MeetingRequest)
-        .where(MeetingRequest.requester_id == requester.id, MeetingRequest.status == "pending")
-    )
-    return count or 0
-
-
-async def _between(db: AsyncSession, one: int, other: int) -> list[MeetingRequest]:
-    pair = or_(
-        and_(MeetingRequest.requester_id == one, MeetingRequest.recipient_id == other),
-        and_(MeetingRequest.requester_id == other, MeetingRequest.recipient_id == one),
-    )
-    return list((await db.scalars(select(MeetingRequest).where(pair))).all())
-
-
-async def _live_meeting(db: AsyncSession, request_ids: list[int]) -> Meeting | None:
-    if not request_ids:
-        return None
-    return await db.scalar(
-        select(Meeting).where(Meeting.request_id.in_(request_ids), Meeting.status == "scheduled").limit(1)
-    )
+async def lists(db: AsyncSession, profile: B2BProfile, now: datetime) -> queries.RequestLists:
+    """The participant's incoming and outgoing requests, newest first, expiry applied."""
+    await expire_requests(db, now)
+    return await queries.request_lists(db, profile)
 
 
 async def send(
     db: AsyncSession, form: Form, requester: B2BProfile, rules: B2BSettings, now: datetime
 ) -> MeetingRequest | None:
     """Sends a request (fields `to`, a profile id, and `message`), or None with the reason by the field."""
-    message = form.text("message", max_length=MAX_MESSAGE, required=False)
-    recipient_id = form.integer("to")
-    if "to" in form.errors:
+    fields = forms.validate_request(form)
+    if fields is None:
         return None
-    assert recipient_id is not None
-    if recipient_id == requester.id:
+    if fields.recipient_id == requester.id:
         form.error("to", _("You cannot request a meeting with yourself."))
         return None
-    recipient = await active_participant(db, recipient_id)
+    recipient = await active_participant(db, fields.recipient_id)
     if recipient is None:
         form.error("to", _("This person does not take part in the B2B meetings."))
         return None
     await expire_requests(db, now)
-    earlier = await _between(db, requester.id, recipient.id)
-    if any(r.status in OPEN_STATUSES for r in earlier):
+    earlier = await queries.requests_between(db, requester.id, recipient.id)
+    if any(r.status in queries.OPEN_STATUSES for r in earlier):
         form.error("to", _("A request between you and this participant is already waiting for an answer."))
-    elif await _live_meeting(db, [r.id for r in earlier if r.status == "accepted"]) is not None:
+    elif await queries.live_meeting(db, [r.id for r in earlier if r.status == "accepted"]) is not None:
         form.error("to", _("You already have a meeting with this participant."))
-    elif await pending_count(db, requester) >= rules.max_pending_requests:
+    elif await queries.pending_count(db, requester) >= rules.max_pending_requests:
         form.error(
             "to",
             _(
@@ -125,7 +90,7 @@ async def send(
     request = MeetingRequest(
         requester_id=requester.id,
         recipient_id=recipient.id,
-        message=message,
+        message=fields.message,
         status="pending",
         created_at=now,
         expires_at=now + timedelta(hours=rules.request_expiry_hours),
@@ -133,35 +98,6 @@ async def send(
     db.add(request)
     await db.flush()
     return request
-
-
-async def lists(db: AsyncSession, profile: B2BProfile, now: datetime) -> RequestLists:
-    """The participant's incoming and outgoing requests, newest first, expiry applied."""
-    await expire_requests(db, now)
-    newest = (MeetingRequest.created_at.desc(), MeetingRequest.id.desc())
-    incoming = await db.scalars(
-        select(MeetingRequest).where(MeetingRequest.recipient_id == profile.id).order_by(*newest)
-    )
-    outgoing = await db.scalars(
-        select(MeetingRequest).where(MeetingRequest.requester_id == profile.id).order_by(*newest)
-    )
-    return RequestLists(incoming=list(incoming.all()), outgoing=list(outgoing.all()))
-
-
-async def incoming_request(db: AsyncSession, request_id: int, profile: B2BProfile) -> MeetingRequest | None:
-    return await db.scalar(
-        select(MeetingRequest).where(
-            MeetingRequest.id == request_id, MeetingRequest.recipient_id == profile.id
-        )
-    )
-
-
-async def outgoing_request(db: AsyncSession, request_id: int, profile: B2BProfile) -> MeetingRequest | None:
-    return await db.scalar(
-        select(MeetingRequest).where(
-            MeetingRequest.id == request_id, MeetingRequest.requester_id == profile.id
-        )
-    )
 
 
 def _check_answerable(request: MeetingRequest, now: datetime) -> None:
@@ -193,8 +129,8 @@ async def create_meeting(db: AsyncSession, request: MeetingRequest, room_base: s
 async def accept(
     db: AsyncSession, request: MeetingRequest, rules: B2BSettings, room_base: str, now: datetime
 ) -> Meeting | None:
-    """The recipient accepts (the caller found the request with `incoming_request`). With approval required,
-    the request waits for an organiser and no meeting exists yet (None)."""
+    """The recipient accepts. With approval required, the request waits for an organiser and no meeting
+    exists yet (None)."""
     _check_answerable(request, now)
     request.responded_at = now
     if rules.approval_required:
@@ -211,21 +147,11 @@ def decline(request: MeetingRequest, now: datetime) -> None:
 
 
 def withdraw(request: MeetingRequest, now: datetime) -> None:
-    """The requester takes back a request that is still open (found with `outgoing_request`)."""
-    if request.status not in OPEN_STATUSES:
+    """The requester takes back a request that is still open."""
+    if request.status not in queries.OPEN_STATUSES:
         raise RequestError(_("Only a request still waiting for an answer can be withdrawn."))
     request.status = "withdrawn"
     request.responded_at = now
-
-
-async def awaiting_approval(db: AsyncSession) -> list[MeetingRequest]:
-    """For the organisers: acceptances to approve, oldest first."""
-    query = (
-        select(MeetingRequest)
-        .where(MeetingRequest.status == "awaiting_approval")
-        .order_by(MeetingRequest.responded_at, MeetingRequest.id)
-    )
-    return list((await db.scalars(query)).all())
 
 
 async def approve(db: AsyncSession, request: MeetingRequest, room_base: str, now: datetime) -> Meeting:
@@ -240,3 +166,56 @@ def refuse(request: MeetingRequest, now: datetime) -> None:
         raise RequestError(_("This request is not waiting for approval."))
     request.status = "declined"
     request.responded_at = now
+
+
+# --- availability -----------------------------------------------------------------------------------------
+
+
+async def save_availability(db: AsyncSession, form: Form, profile: B2BProfile) -> bool:
+    """Stores exactly the ticked slots (field `unavailable`, repeated) as unavailable; False with the reason
+    when a slot does not exist or holds one of the participant's meetings (nothing written then)."""
+    wanted = forms.unavailable_slot_ids(form)
+    if wanted is None:
+        return False
+    existing = {slot.id for slot in await queries.all_slots(db)}
+    if wanted - existing:
+        form.error(
+            forms.UNAVAILABLE_FIELD, _("One of the slots does not exist any more. Reload the page and retry.")
+        )
+        return False
+    if wanted & await queries.busy_slot_ids(db, profile.id):
+        form.error(
+            forms.UNAVAILABLE_FIELD,
+            _("You have a meeting in a slot you marked unavailable: cancel the meeting first."),
+        )
+        return False
+    stored = await queries.unavailable_slot_ids(db, profile.id)
+    if stored - wanted:
+        await db.execute(
+            delete(Unavailability).where(
+                Unavailability.profile_id == profile.id, Unavailability.slot_id.in_(stored - wanted)
+            )
+        )
+    db.add_all(Unavailability(profile_id=profile.id, slot_id=slot_id) for slot_id in sorted(wanted - stored))
+    await db.flush()
+    return True
+
+
+# --- the organisers' rules --------------------------------------------------------------------------------
+
+
+async def save_rules(db: AsyncSession, form: Form) -> B2BSettings | None:
+    """Stores the form's settings, or None with one message per wrong field."""
+    fields = forms.validate_rules(form)
+    if fields is None:
+        return None
+    rules = await queries.stored_rules(db)
+    if rules is None:
+        rules = queries.default_rules()
+        db.add(rules)
+    for name, flag in fields.flags.items():
+        setattr(rules, name, flag)
+    for name, value in fields.numbers.items():
+        setattr(rules, name, value)
+    await db.flush()
+    return rules

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from emicronora.b2b import booking
+from emicronora.b2b.meetings import booking
 from emicronora.i18n import current_locale
 from emicronora.models import B2BProfile, Meeting, ParticipantSlot, Unavailability
 from tests.b2b import meeting_factories as f

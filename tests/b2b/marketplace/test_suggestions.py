@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from emicronora.b2b.suggestions import (
+from emicronora.b2b.marketplace.suggestions import (
     Candidate,
     Item,
     compatible,

@@ -9,14 +9,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from emicronora.b2b import profiles
+from emicronora.b2b.marketplace import forms, operations, queries
 from emicronora.forms import Form
 from emicronora.models import B2B_ROLES, ITEM_KINDS, B2BProfile, CooperationItem, User
 from emicronora.showroom import domain
 from emicronora.web.context import require_user, sessionmaker_of
 from emicronora.web.formdata import read_form
+from emicronora.web.redirects import see_other
 from emicronora.web.templating import render
 
 PROFILE_URL = "/b2b/profile"
@@ -24,26 +25,22 @@ PROFILE_TEMPLATE = "b2b/profile_form.html"
 ITEM_TEMPLATE = "b2b/profile_item_form.html"
 
 
-def see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
 async def _profile_page(
     request: Request, db: AsyncSession, user: User, profile: B2BProfile | None, form: Form, status: int = 200
 ) -> Response:
-    items = await profiles.items_of(db, profile.id) if profile is not None else []
+    items = await queries.items_of(db, profile.id) if profile is not None else []
     context: dict[str, Any] = {
         "profile": profile,
         "items": items,
         "form": form,
-        "company": profiles.company_name(user),
-        "country": domain.country_name(profiles.company_country(user)),
+        "company": queries.company_name(user),
+        "country": domain.country_name(queries.company_country(user)),
         "has_company": user.company is not None,
-        "role_options": [(role, profiles.role_label(role)) for role in B2B_ROLES],
-        "names": await profiles.vocabulary(db, request.state.locale),
-        "kind_label": profiles.kind_label,
-        "max_items": profiles.MAX_ITEMS,
-        "max_meetings": profiles.MAX_MEETINGS,
+        "role_options": [(role, queries.role_label(role)) for role in B2B_ROLES],
+        "names": await queries.vocabulary(db, request.state.locale),
+        "kind_label": queries.kind_label,
+        "max_items": forms.MAX_ITEMS,
+        "max_meetings": forms.MAX_MEETINGS,
     }
     return render(request, PROFILE_TEMPLATE, context, status)
 
@@ -53,15 +50,15 @@ async def edit_profile(request: Request) -> Response:
     user = require_user(request)
     if request.method == "GET":
         async with sessionmaker_of(request)() as db:
-            profile = await profiles.profile_of(db, user)
-            form = Form(values=profiles.profile_values(profile) if profile is not None else {})
+            profile = await queries.profile_of(db, user)
+            form = Form(values=forms.profile_values(profile) if profile is not None else {})
             return await _profile_page(request, db, user, profile, form)
     form = await read_form(request)
     try:
         async with sessionmaker_of(request)() as db, db.begin():
-            profile = await profiles.profile_of(db, user)
+            profile = await queries.profile_of(db, user)
             created = profile is None
-            if await profiles.save_profile(db, form, user, profile) is None:
+            if await operations.save_profile(db, form, user, profile) is None:
                 return await _profile_page(request, db, user, profile, form, 400)
     except IntegrityError:
         # The other click of a double click created the profile first: the user sees it.
@@ -80,10 +77,10 @@ async def _item_page(
     context = {
         "form": form,
         "item": item,
-        "company": profiles.company_name(user),
-        "kind_options": [(kind, profiles.kind_label(kind)) for kind in ITEM_KINDS],
-        "names": await profiles.vocabulary(db, request.state.locale),
-        "max_keywords": profiles.MAX_KEYWORDS,
+        "company": queries.company_name(user),
+        "kind_options": [(kind, queries.kind_label(kind)) for kind in ITEM_KINDS],
+        "names": await queries.vocabulary(db, request.state.locale),
+        "max_keywords": forms.MAX_KEYWORDS,
     }
     return render(request, ITEM_TEMPLATE, context, status)
 
@@ -97,7 +94,7 @@ async def new_item(request: Request) -> Response:
     user = require_user(request)
     form = await read_form(request) if request.method == "POST" else None
     async with sessionmaker_of(request)() as db, db.begin():
-        profile = await profiles.profile_of(db, user)
+        profile = await queries.profile_of(db, user)
         if profile is None:
             # Items belong to a profile: join the B2B event first.
             return see_other(PROFILE_URL)
@@ -105,8 +102,8 @@ async def new_item(request: Request) -> Response:
             kind = request.query_params.get("kind", "")
             initial = Form(values={"kind": kind} if kind in ITEM_KINDS else {})
             return await _item_page(request, db, user, initial, None)
-        names = await profiles.vocabulary(db, request.state.locale)
-        item = await profiles.save_item(db, form, profile, None, names.themes)
+        names = await queries.vocabulary(db, request.state.locale)
+        item = await operations.save_item(db, form, profile, None, names.themes)
         if item is None:
             return await _item_page(request, db, user, form, None, 400)
         item_id = item.id
@@ -114,8 +111,8 @@ async def new_item(request: Request) -> Response:
 
 
 async def _own_item(db: AsyncSession, user: User, request: Request) -> tuple[B2BProfile, CooperationItem]:
-    profile = await profiles.profile_of(db, user)
-    item = await profiles.owned_item(db, profile, request.path_params["item_id"])
+    profile = await queries.profile_of(db, user)
+    item = await queries.owned_item(db, profile, request.path_params["item_id"])
     if profile is None or item is None:
         raise HTTPException(404)
     return profile, item
@@ -128,9 +125,9 @@ async def edit_item(request: Request) -> Response:
     async with sessionmaker_of(request)() as db, db.begin():
         profile, item = await _own_item(db, user, request)
         if form is None:
-            return await _item_page(request, db, user, Form(values=profiles.item_values(item)), item)
-        names = await profiles.vocabulary(db, request.state.locale)
-        if await profiles.save_item(db, form, profile, item, names.themes) is None:
+            return await _item_page(request, db, user, Form(values=forms.item_values(item)), item)
+        names = await queries.vocabulary(db, request.state.locale)
+        if await operations.save_item(db, form, profile, item, names.themes) is None:
             return await _item_page(request, db, user, form, item, 400)
     return see_other(_item_anchor(item.id))
 
@@ -140,5 +137,5 @@ async def delete_item(request: Request) -> Response:
     user = require_user(request)
     async with sessionmaker_of(request)() as db, db.begin():
         _profile, item = await _own_item(db, user, request)
-        await profiles.delete_item(db, item)
+        await operations.delete_item(db, item)
     return see_other(PROFILE_URL + "#items")

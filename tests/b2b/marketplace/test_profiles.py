@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from emicronora.b2b import profiles
+from emicronora.b2b.marketplace import forms, operations, queries
 from emicronora.forms import Form
 from emicronora.models import B2BProfile, User
 from tests.b2b.profile_world import (
@@ -81,9 +81,9 @@ async def test_profile_of_answers_the_users_profile_or_none(
     async with sessionmaker() as db:
         paula = await db.get_one(User, people.paula.id)
         ada = await db.get_one(User, people.ada.id)
-        found = await profiles.profile_of(db, paula)
+        found = await queries.profile_of(db, paula)
         assert found is not None and found.id == people.paula_profile.id
-        assert await profiles.profile_of(db, ada) is None
+        assert await queries.profile_of(db, ada) is None
 
 
 async def test_profile_edit_updates_the_profile(
@@ -260,7 +260,7 @@ async def test_item_add_refuses_an_eleventh_item(
     people: People, client: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     await log_in_as(client, "participant")
-    for number in range(profiles.MAX_ITEMS - 1):
+    for number in range(forms.MAX_ITEMS - 1):
         response = await post_form(client, "/b2b/profile/items/new", {**ITEM_FORM, "title": f"Need {number}"})
         assert response.status_code == 303
     assert len(await items_of(sessionmaker, people.paula_profile.id)) == 10
@@ -312,19 +312,19 @@ async def test_save_item_is_usable_without_a_request(
     """What a seed script does: domain functions with a session and a Form."""
     async with sessionmaker() as db, db.begin():
         ada = await db.get_one(User, people.ada.id)
-        profile = await profiles.save_profile(
+        profile = await operations.save_profile(
             db, Form(values={"role": "both", "headline": "Seeded"}), ada, None
         )
         assert profile is not None
-        item = await profiles.save_item(
+        item = await operations.save_item(
             db, Form(values={"kind": "offer", "title": "Seeded offer"}), profile, None, []
         )
         assert item is not None
     async with sessionmaker() as db:
         ada = await db.get_one(User, people.ada.id)
-        found = await profiles.profile_of(db, ada)
+        found = await queries.profile_of(db, ada)
         assert found is not None
-        assert [i.title for i in await profiles.items_of(db, found.id)] == ["Seeded offer"]
+        assert [i.title for i in await queries.items_of(db, found.id)] == ["Seeded offer"]
 
 
 # --- permissions ------------------------------------------------------------------------------------------

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, exists, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from emicronora.b2b.rules import load_rules
+from emicronora.b2b.meetings.queries import (
+    first_free_slot,
+    load_rules,
+    meeting_of,
+    meetings_in_slot,
+    taken_by,
+)
 from emicronora.i18n import _
 from emicronora.models import B2BProfile, B2BSettings, Meeting, MeetingSlot, ParticipantSlot, Unavailability
 
@@ -37,62 +43,8 @@ class _SlotLost(Exception):
     """Someone else took the slot (or its last table) during this attempt: roll back and retry."""
 
 
-async def meeting_of(db: AsyncSession, meeting_id: int, profile_id: int) -> Meeting | None:
-    """The meeting, when the participant is one of its two sides."""
-    return await db.scalar(
-        select(Meeting).where(
-            Meeting.id == meeting_id, or_(Meeting.first_id == profile_id, Meeting.second_id == profile_id)
-        )
-    )
-
-
-def _taken_by(profile_ids: tuple[int, ...]) -> ColumnElement[bool]:
-    """The slot holds a meeting of one of these participants (a booking row, or a scheduled meeting)."""
-    booked = exists().where(
-        ParticipantSlot.slot_id == MeetingSlot.id, ParticipantSlot.profile_id.in_(profile_ids)
-    )
-    scheduled = exists().where(
-        Meeting.slot_id == MeetingSlot.id,
-        Meeting.status == "scheduled",
-        or_(Meeting.first_id.in_(profile_ids), Meeting.second_id.in_(profile_ids)),
-    )
-    return or_(booked, scheduled)
-
-
-def _meetings_in_slot() -> ColumnElement[int]:
-    return (
-        select(func.count())
-        .select_from(Meeting)
-        .where(Meeting.slot_id == MeetingSlot.id, Meeting.status == "scheduled")
-        .scalar_subquery()
-    )
-
-
-async def free_slots(
-    db: AsyncSession, meeting: Meeting, rules: B2BSettings, now: datetime, limit: int | None = None
-) -> list[MeetingSlot]:
-    """The slots the meeting could be booked in, earliest first."""
-    sides = (meeting.first_id, meeting.second_id)
-    query = (
-        select(MeetingSlot)
-        .where(
-            MeetingSlot.starts_at > now,
-            ~exists().where(Unavailability.slot_id == MeetingSlot.id, Unavailability.profile_id.in_(sides)),
-            ~_taken_by(sides),
-        )
-        .order_by(MeetingSlot.starts_at, MeetingSlot.id)
-        .limit(limit)
-    )
-    if rules.tables:
-        query = query.where(_meetings_in_slot() < rules.tables)
-    return list((await db.scalars(query)).all())
-
-
-async def first_free_slot(
-    db: AsyncSession, meeting: Meeting, rules: B2BSettings, now: datetime
-) -> MeetingSlot | None:
-    found = await free_slots(db, meeting, rules, now, limit=1)
-    return found[0] if found else None
+async def _tables_taken(db: AsyncSession, slot: MeetingSlot) -> int:
+    return await db.scalar(select(meetings_in_slot()).where(MeetingSlot.id == slot.id)) or 0
 
 
 def _check_bookable(meeting: Meeting, rules: B2BSettings) -> None:
@@ -137,12 +89,9 @@ async def _why_not(
     )
     if unavailable:
         return _("This slot is outside the availability of you or your partner.")
-    if await db.scalar(select(_taken_by(sides)).where(MeetingSlot.id == slot.id)):
+    if await db.scalar(select(taken_by(sides)).where(MeetingSlot.id == slot.id)):
         return _("This slot has just been taken. The next free slot is offered on your agenda.")
-    if (
-        rules.tables
-        and await db.scalar(select(_meetings_in_slot()).where(MeetingSlot.id == slot.id)) >= rules.tables
-    ):
+    if rules.tables and await _tables_taken(db, slot) >= rules.tables:
         return _("Every table of this slot is taken. The next free slot is offered on your agenda.")
     return ""
 
@@ -165,10 +114,8 @@ async def _place(
     meeting.sequence += 1
     meeting.updated_at = now
     await db.flush()
-    if rules.tables:
-        placed = await db.scalar(select(_meetings_in_slot()).where(MeetingSlot.id == slot.id))
-        if placed > rules.tables:
-            raise _SlotLost()
+    if rules.tables and await _tables_taken(db, slot) > rules.tables:
+        raise _SlotLost()
 
 
 async def book(
@@ -216,8 +163,8 @@ async def book(
 
 
 async def cancel(db: AsyncSession, meeting: Meeting, now: datetime) -> None:
-    """Either side cancels (the caller found the meeting with `meeting_of`): the meeting stays, cancelled,
-    with a new sequence so calendar apps remove it; its slot is freed for both participants."""
+    """Either side cancels (the caller found the meeting with `queries.meeting_of`): the meeting stays,
+    cancelled, with a new sequence so calendar apps remove it; its slot is freed for both participants."""
     if meeting.status == "cancelled":
         raise BookingError(_("This meeting is already cancelled."))
     meeting.status = "cancelled"

@@ -9,15 +9,16 @@ participants from the database and names the overlaps in the visitor's language.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.b2b import marketplace, profiles
+from emicronora.b2b.marketplace import queries
+from emicronora.b2b.marketplace.queries import Participant
 from emicronora.i18n import _
 from emicronora.models import B2BProfile, CooperationItem
+from emicronora.text import fold
 
 DEFAULT_LIMIT = 10
 # What an overlap weighs. A keyword is chosen by the participant to describe the item, so it says most;
@@ -41,7 +42,7 @@ ENGLISH_STOP_WORDS = """
     theirs them then there these they this those through to too under until up very was we were what when
     where which while who whom why will with within would you your yours
 """
-# Written without accents: words are compared folded (see `fold`).
+# Written without accents: words are compared folded (emicronora.text.fold).
 FRENCH_STOP_WORDS = """
     au aux avec ce ces cet cette dans de des du elle elles en et etre ete est sont sommes etes eux il ils
     je la le les leur leurs lui ma mais me meme mes moi mon ne ni nos notre nous on ou par pas pour qu que
@@ -60,12 +61,6 @@ STOP_WORDS = frozenset((ENGLISH_STOP_WORDS + FRENCH_STOP_WORDS + BROKERAGE_WORDS
 
 
 # --- words ------------------------------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents: "Étalonnage" and "etalonnage" are one word."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def word_key(word: str) -> str | None:
@@ -255,12 +250,12 @@ def reason(shared: Overlap, theme_names: Mapping[str, str], sector_names: Mappin
 
 @dataclass(frozen=True)
 class SuggestedPartner:
-    participant: marketplace.Participant
+    participant: Participant
     suggestion: Suggestion
     reason: str
 
 
-def candidate(participant: marketplace.Participant) -> Candidate:
+def candidate(participant: Participant) -> Candidate:
     return Candidate(
         profile_id=participant.profile.id,
         role=participant.profile.role,
@@ -273,11 +268,11 @@ async def suggested_partners(
     db: AsyncSession, profile: B2BProfile, locale: str, limit: int = DEFAULT_LIMIT
 ) -> list[SuggestedPartner]:
     """The best partners for the profile among the active participants, each with the reason."""
-    others = await marketplace.active_participants(db)
-    mine = await profiles.items_of(db, profile.id)
+    others = await queries.active_participants(db)
+    mine = await queries.items_of(db, profile.id)
     me = Candidate(profile_id=profile.id, role=profile.role, items=tuple(Item.of(item) for item in mine))
     found = suggest(me, (candidate(other) for other in others), limit)
-    names = await profiles.vocabulary(db, locale)
+    names = await queries.vocabulary(db, locale)
     by_id = {other.profile.id: other for other in others}
     return [
         SuggestedPartner(

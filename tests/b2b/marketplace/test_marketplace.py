@@ -1,6 +1,6 @@
-"""The B2B marketplace: active participants only, text search over profiles and items (case-insensitive,
-wildcards taken literally, bounded), filters by theme, sector, country, role and kind, pages; the landing
-for each kind of visitor; a participant's public page with its "request a meeting" button."""
+"""The B2B marketplace: active participants only, text search over profiles and items (ignoring case and
+accents, wildcards taken literally, bounded), filters by theme, sector, country, role and kind, pages; the
+landing for each kind of visitor; a participant's public page with its "request a meeting" button."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from emicronora.b2b.marketplace import PAGE_SIZE
+from emicronora.b2b.marketplace.search import PAGE_SIZE
 from emicronora.models import User
 from tests.b2b.profile_world import People, add_profile, give_company, log_in_as, make_people, set_user
 
@@ -98,6 +98,15 @@ async def test_marketplace_card_shows_role_contact_country_headline_and_items(
         ("rugosimètre", ["Calibrix Métrologie"]),  # a keyword with an accent, in another case
         ("RUGOSIMÈTRE", ["Calibrix Métrologie"]),
         ("étalonnage", ["Calibrix Métrologie"]),  # "Étalonnage": a capital accented letter
+        # Typed without accents, as French visitors often do: company, headline, item and keyword alike.
+        ("metrologie", ["Calibrix Métrologie"]),
+        ("METROLOGIE", ["Calibrix Métrologie"]),
+        ("etalonnage", ["Calibrix Métrologie"]),
+        ("ETALONNAGE DE CAPTEURS", ["Calibrix Métrologie"]),
+        ("controle non destructif", ["Calibrix Métrologie"]),  # an item's description
+        ("rugosimetre", ["Calibrix Métrologie"]),  # a keyword, stored as "Rugosim\u00e8tre" in JSON
+        ("RUGOSIMETRE", ["Calibrix Métrologie"]),
+        ("u00e8", []),  # the JSON escape of "è" is no text of the keyword
         ("laser", ["Aerotech GmbH", "Lumicron Laser"]),  # not the paused nor the disabled participant
         ("%", []),  # a LIKE wildcard is searched for, not obeyed
         ("_", []),
@@ -110,6 +119,28 @@ async def test_marketplace_search_matches_profiles_and_items(
     response = await visitor.get("/b2b", params={"q": query})
     assert response.status_code == 200
     assert card_names(response.text) == names
+
+
+async def test_marketplace_search_finds_accented_items_typed_without_accents(
+    people: People,
+    make_user: Callable[..., Awaitable[User]],
+    sessionmaker: async_sessionmaker[AsyncSession],
+    visitor: httpx.AsyncClient,
+) -> None:
+    eve = await make_user("eve@example.org", name="Eve Optique")
+    await set_user(sessionmaker, eve.id, company_name="Optique Précise", country="FR")
+    await add_profile(
+        sessionmaker,
+        eve.id,
+        "supplier",
+        "Optics",
+        items=[{"kind": "offer", "title": "Étalonnage laser", "keywords": ["Métrologie dimensionnelle"]}],
+    )
+    for query in ("etalonnage laser", "ÉTALONNAGE", "metrologie dimensionnelle", "précise", "precise"):
+        response = await visitor.get("/b2b", params={"q": query, "kind": "offer"})
+        assert "Optique Précise" in card_names(response.text), query
+    response = await visitor.get("/b2b", params={"q": "etalonnage laser", "kind": "need"})
+    assert card_names(response.text) == []
 
 
 async def test_marketplace_search_is_bounded_in_length(visitor: httpx.AsyncClient) -> None:
@@ -179,6 +210,10 @@ async def test_marketplace_filter_choices(visitor: httpx.AsyncClient) -> None:
         {"page": "0"},
         {"page": "2"},
         {"page": "a"},
+        {"page": "²"},
+        {"page": "-1"},
+        {"page": "abc"},
+        {"page": "99999999999999999999"},
     ],
 )
 async def test_marketplace_answers_404_for_an_unknown_filter_or_page(

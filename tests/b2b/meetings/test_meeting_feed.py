@@ -13,7 +13,7 @@ import httpx
 import icalendar
 from sqlalchemy import update
 
-from emicronora.b2b import booking
+from emicronora.b2b.meetings import booking
 from emicronora.models import Meeting, User
 from tests.b2b import meeting_factories as f
 from tests.calendar.test_feed_updates import event_lines

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from emicronora.b2b import requests
+from emicronora.b2b.meetings import operations
 from emicronora.models import B2BSettings, Meeting, MeetingRequest
 from tests.b2b import meeting_factories as f
 from tests.conftest import login, post_form
@@ -101,7 +101,7 @@ async def test_request_accepted_becomes_a_meeting_with_a_video_room(
 
 
 def test_room_names_are_random_and_follow_the_configured_server() -> None:
-    rooms = {requests.room_url("https://visio.example.org/") for _ in range(50)}
+    rooms = {operations.room_url("https://visio.example.org/") for _ in range(50)}
     assert len(rooms) == 50
     assert all(room.startswith("https://visio.example.org/emicronora-") for room in rooms)
 
@@ -257,7 +257,7 @@ async def test_expire_requests_touches_only_pending_requests_past_their_expiry(p
         ]
         db.add_all(rows)
     async with sessionmaker() as db, db.begin():
-        assert await requests.expire_requests(db, now) == 1
+        assert await operations.expire_requests(db, now) == 1
     assert [r.status for r in await stored_requests(sessionmaker)] == ["expired", "pending", "declined"]
 
 

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.b2b.booking import first_free_slot
-from emicronora.b2b.participants import ParticipantCard, cards
+from emicronora.b2b.marketplace.queries import ParticipantCard, cards
+from emicronora.b2b.meetings.queries import first_free_slot
 from emicronora.models import B2BProfile, B2BSettings, Meeting, MeetingSlot
 
 
