@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, update
+from sqlalchemy import CursorResult, delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.b2b.marketplace.queries import active_participant
@@ -47,7 +48,8 @@ async def expire_requests(db: AsyncSession, now: datetime) -> int:
         .values(status="expired")
         .execution_options(synchronize_session=False)
     )
-    return getattr(result, "rowcount", 0) or 0
+    # An UPDATE's result is a CursorResult, which SQLAlchemy types as a plain Result.
+    return cast("CursorResult[Any]", result).rowcount or 0
 
 
 async def lists(db: AsyncSession, profile: B2BProfile, now: datetime) -> queries.RequestLists:
