@@ -1,4 +1,4 @@
-"""The organiser's programme pages use the console's fixtures: a logged-in organiser and the demo programme."""
+"""The programme's organiser pages use the console's fixtures: a logged-in organiser, the demo programme."""
 
 from __future__ import annotations
 
