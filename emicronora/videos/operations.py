@@ -1,16 +1,14 @@
-"""Writes for the video channel: the form's fields, creating and editing, publishing, the uploaded file and
-poster, deleting, counting views. Access is checked here, on the loaded video, before anything is read or written.
+"""Writes for the video channel: creating and editing, publishing, the uploaded file and poster, deleting,
+counting views. Access is checked here, on the loaded video, before anything is read or written.
 
-A video's kind (an uploaded file, or a provider's link) is chosen when it is created and kept: switching
-would leave a published video without anything to play for a while. Files are removed from storage only
-after the transaction that forgot them has committed; a file stored for a transaction that then fails is
-removed at once.
+Files are removed from storage only after the transaction that forgot them has committed; a file stored for a
+transaction that then fails is removed at once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -19,19 +17,15 @@ import anyio
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from emicronora.forms import Form
 from emicronora.i18n import _
-from emicronora.live.embeds import EmbedError, video_embed, youtube_thumbnail
 from emicronora.media.queries import MIB, quota_left, used_bytes
 from emicronora.media.storage import MediaStorage
 from emicronora.media.uploads import StoredFile, Upload, add_media_file, quota_error, save_image
 from emicronora.models import MediaFile, User, Video, VideoView
 from emicronora.settings import Settings
 from emicronora.videos import permissions, queries
+from emicronora.videos.forms import VideoFields
 
-MAX_TITLE = 200
-MAX_DESCRIPTION = 5000
-KINDS = ("upload", "link")
 # A viewer's views of one video closer together than this are one view.
 VIEW_EVERY = timedelta(hours=1)
 
@@ -40,45 +34,6 @@ log = logging.getLogger(__name__)
 
 class VideoNotFound(Exception):
     """No such video, or one the user may not see or change: answered with a 404."""
-
-
-@dataclass(frozen=True)
-class VideoFields:
-    title: str
-    description: str
-    theme_id: int | None
-    source: str  # "upload", or the provider of the link
-    provider_url: str
-    poster_url: str
-
-
-def read_fields(form: Form, theme_ids: Collection[int], current: Video | None = None) -> VideoFields | None:
-    """The video's fields from the form, or None with one message per wrong field."""
-    title = form.text("title", max_length=MAX_TITLE)
-    description = form.text("description", max_length=MAX_DESCRIPTION, required=False)
-    theme_id = None
-    if form.values.get("theme_id", "").strip():
-        choice = form.choice("theme_id", [str(i) for i in theme_ids])
-        theme_id = int(choice) if "theme_id" not in form.errors else None
-    if current is None:
-        kind = form.choice("kind", KINDS)
-    else:
-        kind = "upload" if current.source == "upload" else "link"
-    source, provider_url, poster_url = "upload", "", ""
-    if kind == "link":
-        url = form.values.get("provider_url", "").strip()
-        if not url:
-            form.error("provider_url", _("Paste the address of the video on YouTube, Vimeo or Dailymotion."))
-        else:
-            try:
-                embed = video_embed(url)
-            except EmbedError as error:
-                form.error("provider_url", error.message)
-            else:
-                source, provider_url, poster_url = embed.provider, url, youtube_thumbnail(embed) or ""
-    if not form.ok:
-        return None
-    return VideoFields(title, description, theme_id, source, provider_url, poster_url)
 
 
 async def viewable(db: AsyncSession, user: User | None, video_id: int) -> queries.VideoCard:

@@ -11,7 +11,7 @@ from emicronora.forms import Form
 from emicronora.i18n import current_locale
 from emicronora.live.embeds import EmbedError, video_embed, youtube_thumbnail
 from emicronora.models import Video
-from emicronora.videos.operations import VideoFields, read_fields
+from emicronora.videos.forms import VideoFields, read_fields
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from emicronora.forms import Form
 from emicronora.i18n import _, lazy
 from emicronora.models import Company, Theme, User, Video
 from emicronora.programme import queries as programme_queries
-from emicronora.videos import operations, permissions, queries
+from emicronora.videos import forms, operations, permissions, queries
 from emicronora.videos.views.posters import render_with_posters
 from emicronora.web.actors import actor_of
 from emicronora.web.context import media_of, require_user, sessionmaker_of, settings_of
@@ -115,7 +115,7 @@ async def new_video(request: Request) -> Response:
     form = Form(values={"kind": "upload"})
     if request.method == "POST":
         form = await read_form(request)
-        fields = operations.read_fields(form, [t.id for t in context["themes"]])
+        fields = forms.read_fields(form, [t.id for t in context["themes"]])
         if fields is not None:
             async with sessionmaker_of(request)() as db, db.begin():
                 video = await operations.create_video(db, user, fields)
@@ -169,7 +169,7 @@ async def edit_video(request: Request) -> Response:
     async with sessionmaker_of(request)() as db, db.begin():
         themes = await programme_queries.list_themes(db)
         video = await operations.manageable(db, user, video.id)
-        fields = operations.read_fields(form, [t.id for t in themes], current=video)
+        fields = forms.read_fields(form, [t.id for t in themes], current=video)
         if fields is not None:
             before = {"title": video.title, "theme_id": video.theme_id}
             operations.apply_fields(video, fields)
