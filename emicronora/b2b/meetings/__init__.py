@@ -1,1 +1,2 @@
-"""B2B meetings."""
+"""B2B meetings, the participant's side: requests and their answers, availability, the meeting agenda with
+self-booking and cancelling; and the organisers' rules and approvals of acceptances."""
