@@ -326,6 +326,8 @@ async def test_organiser_action_writes_one_audit_entry(
         assert entry.target_id.isdigit()
     assert entry.actor_email == ORGANISER
     assert entry.actor_id is not None
+    # The web gives the audit domain the address the action came from (the test client's).
+    assert entry.ip == "127.0.0.1"
     if case.detail is not None:
         key, expected = case.detail
         assert entry.details[key] == _fill(expected, {k: str(v) for k, v in world.items()})
