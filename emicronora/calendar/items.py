@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.b2b.participants import cards
+from emicronora.b2b.marketplace.queries import cards
 from emicronora.calendar import queries
 from emicronora.calendar.ical import CalendarItem
 from emicronora.i18n import _
