@@ -13,15 +13,14 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from emicronora import db
-from emicronora.background import TaskRunner
 from emicronora.accounts.routes import routes as account_routes
 from emicronora.api.routes import routes as api_routes
 from emicronora.audit.routes import organiser_routes as audit_organiser_routes
 from emicronora.b2b.marketplace.routes import routes as b2b_marketplace_routes
 from emicronora.b2b.meetings.routes import organiser_routes as b2b_meeting_organiser_routes
 from emicronora.b2b.meetings.routes import routes as b2b_meeting_routes
-from emicronora.b2b.organiser_routes import routes as b2b_organiser_routes
-from emicronora.b2b.solving import runner_of as solve_runner
+from emicronora.b2b.scheduling.routes import organiser_routes as b2b_scheduling_organiser_routes
+from emicronora.background import TaskRunner
 from emicronora.calendar.routes import organiser_routes as calendar_organiser_routes
 from emicronora.calendar.routes import routes as calendar_routes
 from emicronora.dashboard.jobs import AttendanceKeeper
@@ -66,21 +65,21 @@ PUBLIC_ROUTES: list[BaseRoute] = [
     *pitch_routes,
     *b2b_marketplace_routes,
     *b2b_meeting_routes,
-    *b2b_organiser_routes,
 ]
 ORGANISER_ROUTES: list[BaseRoute] = [
     *organiser_routes,
+    *programme_organiser_routes,
+    *calendar_organiser_routes,
     *showroom_organiser_routes,
     *pitch_organiser_routes,
     *dashboard_organiser_routes,
     *export_organiser_routes,
-    *programme_organiser_routes,
-    *calendar_organiser_routes,
     *audit_organiser_routes,
     *people_organiser_routes,
     *mail_organiser_routes,
     *live_organiser_routes,
     *b2b_meeting_organiser_routes,
+    *b2b_scheduling_organiser_routes,
 ]
 
 
@@ -104,6 +103,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         attendance_keeper = AttendanceKeeper(sessionmaker, settings.tz)
         attendance_keeper.start()
         export_tasks = TaskRunner("export", on_stop=partial(export_stopped, sessionmaker))
+        # B2B scheduler runs: a run cancelled at shutdown stops its engine and keeps its best schedule.
+        b2b_solves = TaskRunner("b2b-solve")
         try:
             yield {
                 "settings": settings,
@@ -114,10 +115,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "visits": visits,
                 "media": LocalStorage(settings.media_dir),
                 "export_tasks": export_tasks,
+                "b2b_solves": b2b_solves,
             }
         finally:
             # A B2B solve in a worker thread is asked to stop and its best schedule kept.
-            await solve_runner(_app).stop_all()
+            await b2b_solves.stop_all()
             # A background export is marked failed (its partial file removed) rather than left running.
             await export_tasks.stop_all()
             await mail_worker.stop()

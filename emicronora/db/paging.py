@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, Unpack
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
+# A select of any number of columns (SQLAlchemy 2.1 types a select by its columns).
+AnySelect = Select[Unpack[tuple[Any, ...]]]
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Page(Generic[T]):
         return self.number < self.pages
 
 
-async def count_rows(db: AsyncSession, statement: Select[Any]) -> int:
+async def count_rows(db: AsyncSession, statement: AnySelect) -> int:
     """How many rows `statement` gives, without its ordering, counted by the database."""
     counted = statement.order_by(None).subquery()
     return await db.scalar(select(func.count()).select_from(counted)) or 0
@@ -51,7 +53,7 @@ async def paginate(db: AsyncSession, statement: Select[T], number: int, size: in
     return Page(items=list(rows.unique().all()), total=total, number=number, size=size)
 
 
-async def paginate_rows(db: AsyncSession, statement: Select[Any], number: int, size: int) -> Page[Any]:
+async def paginate_rows(db: AsyncSession, statement: AnySelect, number: int, size: int) -> Page[Any]:
     """As `paginate`, for a statement of several columns: each item is a whole row (a tuple)."""
     total = await count_rows(db, statement)
     result = await db.execute(statement.offset((number - 1) * size).limit(size))

@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.accounts.operations import find_user_by_email
+from emicronora.accounts.queries import find_user_by_email
 from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.live.events import StoredEvent, append_event, ensure_room

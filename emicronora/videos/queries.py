@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -87,8 +87,7 @@ async def gallery(
 ) -> Page[VideoCard]:
     """Page `page` of the published videos, newest publication first."""
     statement = _cards().where(*_in_gallery(theme_id)).order_by(Video.published_at.desc(), Video.id.desc())
-    # paginate_rows is typed for a one-column Select[Any]; a select of several entities is Select[A, B, ...].
-    rows = await paginate_rows(db, cast("Select[Any]", statement), page, per_page)
+    rows = await paginate_rows(db, statement, page, per_page)
     return Page(items=[_card(row) for row in rows.items], total=rows.total, number=page, size=per_page)
 
 

@@ -53,5 +53,7 @@ def test_a_changed_constructor_falls_back(monkeypatch: pytest.MonkeyPatch) -> No
         raise AssertionError("never called")
 
     monkeypatch.setattr(WebSocketsSansIOProtocol, "__init__", renamed)
-    assert "WebSocketsSansIOProtocol.__init__(app_state)" in wire.missing_uvicorn_names()
+    assert (
+        f"{wire.SANSIO_MODULE}.WebSocketsSansIOProtocol.__init__(app_state)" in wire.missing_uvicorn_names()
+    )
     assert wire.choose_protocol() is AutoWebSocketsProtocol

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Select, String, and_, func, or_, select
+from sqlalchemy import String, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -161,8 +161,7 @@ async def marketplace(db: AsyncSession, criteria: MarketplaceFilter, number: int
     statement = (
         participants_statement().where(*_matches(criteria)).order_by(func.lower(_company()), B2BProfile.id)
     )
-    # paginate_rows is typed for a one-column Select[Any]; this select is Select[B2BProfile, User].
-    page = await paginate_rows(db, cast("Select[Any]", statement), number, PAGE_SIZE)
+    page = await paginate_rows(db, statement, number, PAGE_SIZE)
     participants = await with_items(db, page.items)
     return Page(items=participants, total=page.total, number=page.number, size=page.size)
 
