@@ -18,6 +18,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from jinja2 import Environment
 
 LOCALES = ("fr", "en")
 DEFAULT_LOCALE = "fr"
@@ -55,6 +56,15 @@ _ = gettext_
 def lazy(message: str) -> str:
     """Marks a string for extraction where it is defined; translate it with `_()` where it is shown."""
     return message
+
+
+def install_gettext(env: Environment) -> None:
+    """Templates translate into the locale of the request (or of the mail's reader) being served."""
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n at run time
+        gettext=lambda message: translations(current_locale.get()).gettext(message),
+        ngettext=lambda s, p, n: translations(current_locale.get()).ngettext(s, p, n),
+        newstyle=True,
+    )
 
 
 def babel_locale(locale: str | None = None) -> Locale:

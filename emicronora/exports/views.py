@@ -122,6 +122,8 @@ async def _download(request: Request, export: Export) -> Response:
 
 
 async def download_csv(request: Request) -> Response:
+    # Who asks comes first: a non-organiser learns nothing about which exports exist.
+    require_organiser(request)
     return await _download(request, _export_of(request.path_params["kind"]))
 
 

@@ -88,11 +88,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda message: i18n.translations(i18n.current_locale.get()).gettext(message),
-        ngettext=lambda s, p, n: i18n.translations(i18n.current_locale.get()).ngettext(s, p, n),
-        newstyle=True,
-    )
+    i18n.install_gettext(env)
     env.filters.update(when=_when, clock=lambda value, tz: i18n.format_clock(value, tz))
     return env
 

@@ -26,11 +26,7 @@ def create_templates(settings: Settings) -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda message: i18n.translations(i18n.current_locale.get()).gettext(message),
-        ngettext=lambda s, p, n: i18n.translations(i18n.current_locale.get()).ngettext(s, p, n),
-        newstyle=True,
-    )
+    i18n.install_gettext(env)
     tz = settings.tz
 
     def event_time(value: datetime) -> str:
