@@ -1,6 +1,8 @@
 """The calendar builder: a pure function from calendar items to an `icalendar.Calendar`.
 
-Escaping, line folding and VTIMEZONE generation are left to the icalendar library. Unlike pretalx, every
+Escaping, line folding and VTIMEZONE generation are left to the icalendar library; what no escaping can carry
+is taken out first (RFC 5545 TEXT holds no control characters, and a name or a title is one line), so that any
+stored text makes a calendar that both icalendar and vobject read back. Unlike pretalx, every
 event carries SEQUENCE and LAST-MODIFIED (both stored, not computed here), so that calendar apps notice a
 moved or cancelled session; cancelled items stay in the feed with STATUS:CANCELLED so that apps remove them.
 """
@@ -8,6 +10,7 @@ moved or cancelled session; cancelled items stay in the feed with STATUS:CANCELL
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,6 +21,9 @@ from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
 
 PRODID = "-//e-Micronora//e-Micronora calendar feeds//EN"
 REFRESH = timedelta(minutes=20)
+# Control characters other than TAB and LF: no TEXT value or parameter may hold them (RFC 5545, 3.3.11).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_LINE_BREAKS = re.compile("\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,8 @@ def build_calendar(name: str, items: Sequence[CalendarItem], tz: ZoneInfo, dtsta
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # An X- property is no known type to icalendar, which would write the string raw: TEXT escapes it.
+    calendar.add("x-wr-calname", vText(one_line(name)))
     calendar.add("x-wr-timezone", tz.key)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
@@ -76,22 +83,32 @@ def _event(item: CalendarItem, tz: ZoneInfo, dtstamp: datetime) -> Event:
     event.add("dtend", item.end.astimezone(tz))
     event.add("sequence", item.sequence)
     event.add("last-modified", item.last_modified)
-    event.add("summary", item.summary)
+    event.add("summary", one_line(item.summary))
     event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
     if item.description:
-        event.add("description", item.description)
+        event.add("description", paragraphs(item.description))
     if item.categories:
-        event.add("categories", list(item.categories))
+        event.add("categories", [one_line(category) for category in item.categories])
     if item.url:
         event.add("url", item.url)
     if item.location:
-        event.add("location", item.location)
+        event.add("location", one_line(item.location))
     if item.organizer_email:
         organizer = vCalAddress(f"mailto:{item.organizer_email}")
         if item.organizer_name:
-            organizer.params["cn"] = vText(item.organizer_name)
+            organizer.params["cn"] = vText(one_line(item.organizer_name))
         event.add("organizer", organizer)
     return event
+
+
+def one_line(text: str) -> str:
+    """A name, title or place as one line: line breaks become spaces, other control characters go."""
+    return _CONTROLS.sub("", _LINE_BREAKS.sub(" ", text))
+
+
+def paragraphs(text: str) -> str:
+    """A description keeps its lines (each break written as an escaped \\n) and loses control characters."""
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
 
 
 def serialise(calendar: Calendar) -> bytes:
