@@ -19,6 +19,7 @@ from emicronora.models.b2b import (
 from emicronora.models.base import Base, utcnow
 from emicronora.models.calendar import CalendarFeed
 from emicronora.models.console import EXPORT_STATUSES, AuditEntry, ExportJob
+from emicronora.models.jobs import JOB_STATUSES, Job
 from emicronora.models.live import (
     QUESTION_STATUSES,
     Announcement,
@@ -45,6 +46,7 @@ __all__ = [
     "EMAIL_KINDS",
     "EXPORT_STATUSES",
     "ITEM_KINDS",
+    "JOB_STATUSES",
     "MEDIA_KINDS",
     "MEETING_STATUSES",
     "OUTBOX_STATUSES",
@@ -66,6 +68,7 @@ __all__ = [
     "EmailToken",
     "ExportJob",
     "Innovation",
+    "Job",
     "Lead",
     "LoginAttempt",
     "LoginSession",
