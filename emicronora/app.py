@@ -103,8 +103,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         attendance_keeper = AttendanceKeeper(sessionmaker, settings.tz)
         attendance_keeper.start()
         export_tasks = TaskRunner("export", on_stop=partial(export_stopped, sessionmaker))
-        # B2B scheduler runs: a run cancelled at shutdown stops its engine and keeps its best schedule.
-        b2b_solves = TaskRunner("b2b-solve")
         try:
             yield {
                 "settings": settings,
@@ -115,11 +113,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "visits": visits,
                 "media": LocalStorage(settings.media_dir),
                 "export_tasks": export_tasks,
-                "b2b_solves": b2b_solves,
             }
         finally:
-            # A B2B solve in a worker thread is asked to stop and its best schedule kept.
-            await b2b_solves.stop_all()
             # A background export is marked failed (its partial file removed) rather than left running.
             await export_tasks.stop_all()
             await mail_worker.stop()

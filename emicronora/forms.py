@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 
 from emicronora.i18n import _
+
+_LINE_BREAKS = re.compile("\r\n|\r")
+_WHOLE_NUMBER = re.compile("-?[0-9]{1,10}")
 
 
 @dataclass
@@ -22,8 +26,20 @@ class Form:
     def error(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)
 
-    def text(self, name: str, *, max_length: int, required: bool = True, min_length: int = 0) -> str:
-        value = self.values.get(name, "").strip()
+    def text(
+        self,
+        name: str,
+        *,
+        max_length: int,
+        required: bool = True,
+        min_length: int = 0,
+        multiline: bool = False,
+    ) -> str:
+        """A one-line field loses CR, LF and NUL (as a browser's input does with line breaks); a textarea
+        (`multiline`) keeps its lines, each ending in LF, and loses NUL, which no database column holds."""
+        raw = self.values.get(name, "")
+        value = _LINE_BREAKS.sub("\n", raw) if multiline else raw.replace("\r", "").replace("\n", "")
+        value = value.replace("\x00", "").strip()
         if required and not value:
             self.error(name, _("This field is required."))
         elif len(value) > max_length:
@@ -44,18 +60,9 @@ class Form:
             if required:
                 self.error(name, _("This field is required."))
             return None
-        # Bounded to what an INTEGER column holds: a larger number is no valid id or count here.
-        if len(value) > 10 or not value.lstrip("-").isascii():
+        number = _int32(value)
+        if number is None:
             self.error(name, _("Enter a whole number."))
-            return None
-        try:
-            number = int(value)
-        except ValueError:
-            self.error(name, _("Enter a whole number."))
-            return None
-        if not -(2**31) <= number < 2**31:
-            self.error(name, _("Enter a whole number."))
-            return None
         return number
 
     def date(self, name: str) -> date | None:
@@ -78,15 +85,26 @@ class Form:
         return self.values.get(name) in {"on", "1", "true", "yes"}
 
     def ids(self, name: str) -> list[int]:
-        raw = self.values.get(name, "")
+        """Comma-separated ids (a multiple choice), each a positive number an INTEGER column holds."""
         result: list[int] = []
-        for part in raw.split(","):
-            if part.strip():
-                try:
-                    result.append(int(part))
-                except ValueError:
-                    self.error(name, _("Choose one of the options."))
+        for part in self.values.get(name, "").split(","):
+            if not part.strip():
+                continue
+            number = _int32(part.strip())
+            if number is None or number < 1:
+                self.error(name, _("Choose one of the options."))
+            else:
+                result.append(number)
         return result
+
+
+def _int32(value: str) -> int | None:
+    """The whole number `value` writes, when an INTEGER column holds it: a larger one is no valid id or count
+    here, and a long string of digits is refused before Python converts it."""
+    if not _WHOLE_NUMBER.fullmatch(value):
+        return None
+    number = int(value)
+    return number if -(2**31) <= number < 2**31 else None
 
 
 def combine(day: date, clock: time, tz: tzinfo) -> datetime:

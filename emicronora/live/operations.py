@@ -21,7 +21,7 @@ MAX_ANNOUNCEMENT = 500
 
 async def announce(db: AsyncSession, form: Form, author: User, now: datetime) -> list[StoredEvent] | None:
     """Stores the announcement and one event per live room; None (with the form's errors) when invalid."""
-    body = form.text("body", max_length=MAX_ANNOUNCEMENT)
+    body = form.text("body", max_length=MAX_ANNOUNCEMENT, multiline=True)
     if not form.ok:
         return None
     db.add(Announcement(body=body, author_id=author.id, created_at=now))

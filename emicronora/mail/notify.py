@@ -4,13 +4,14 @@ transaction of the change that causes the mail: no mail for a change that was ro
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.b2b.marketplace.queries import company_name
@@ -162,27 +163,44 @@ def _agenda_rows(mails: list[_AgendaMail], settings: Settings, now: datetime) ->
     return rows
 
 
-async def schedule_published(db: AsyncSession, settings: Settings, now: datetime) -> int:
-    """Each participant with a published meeting gets their whole B2B agenda, as text and as an .ics file
-    (METHOD:PUBLISH). Publishing again mails only those whose agenda changed since their last mail.
-    Returns how many messages were queued."""
+def _with_published_meetings() -> ColumnElement[bool]:
     published = (Meeting.is_published.is_(True), Meeting.slot_id.is_not(None))
-    with_meetings = or_(
+    return or_(
         B2BProfile.id.in_(select(Meeting.first_id).where(*published)),
         B2BProfile.id.in_(select(Meeting.second_id).where(*published)),
     )
-    users = (
+
+
+async def schedule_recipients(db: AsyncSession) -> list[int]:
+    """The users who may get their B2B agenda: participants with a published meeting, in id order."""
+    return list(
         (
             await db.scalars(
-                select(User)
+                select(User.id)
                 .join(B2BProfile, B2BProfile.user_id == User.id)
-                .where(with_meetings, User.is_active.is_(True), User.email_bounced_at.is_(None))
+                .where(_with_published_meetings(), User.is_active.is_(True), User.email_bounced_at.is_(None))
                 .order_by(User.id)
+                .distinct()
             )
-        )
-        .unique()
-        .all()
+        ).all()
     )
+
+
+async def schedule_published(
+    db: AsyncSession, settings: Settings, now: datetime, user_ids: Sequence[int] | None = None
+) -> int:
+    """Each participant with a published meeting (among `user_ids` if given) gets their whole B2B agenda, as
+    text and as an .ics file (METHOD:PUBLISH). Publishing again mails only those whose agenda changed since
+    their last mail. Returns how many messages were queued."""
+    query = (
+        select(User)
+        .join(B2BProfile, B2BProfile.user_id == User.id)
+        .where(_with_published_meetings(), User.is_active.is_(True), User.email_bounced_at.is_(None))
+        .order_by(User.id)
+    )
+    if user_ids is not None:
+        query = query.where(User.id.in_(user_ids))
+    users = (await db.scalars(query)).unique().all()
     mails: list[_AgendaMail] = []
     by_locale = sorted(users, key=lambda u: recipient_locale(u, settings))
     for locale, group in groupby(by_locale, key=lambda u: recipient_locale(u, settings)):

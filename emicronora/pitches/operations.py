@@ -33,7 +33,7 @@ async def submit(
 ) -> PitchProposal | None:
     """Validates and stores a proposal; None (with one message per wrong field) when invalid."""
     title = form.text("title", max_length=MAX_TITLE)
-    summary = form.text("summary", max_length=MAX_SUMMARY)
+    summary = form.text("summary", max_length=MAX_SUMMARY, multiline=True)
     speaker_name = form.text("speaker_name", max_length=MAX_SPEAKER)
     theme_id = form.integer("theme_id")
     theme = await queries.get_theme(db, theme_id) if theme_id is not None else None
@@ -67,7 +67,7 @@ async def submit(
 
 async def review(db: AsyncSession, proposal: PitchProposal, form: Form, now: datetime) -> bool:
     decision = form.choice("decision", list(DECISIONS))
-    message = form.text("message", max_length=MAX_REVIEW, required=decision == "reject")
+    message = form.text("message", max_length=MAX_REVIEW, required=decision == "reject", multiline=True)
     if not form.ok:
         return False
     proposal.status = DECISIONS[decision]

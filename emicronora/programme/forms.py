@@ -100,7 +100,7 @@ def speaker_fields(form: Form) -> SpeakerFields | None:
     """The fields name, affiliation and bio (both optional)."""
     name = form.text("name", max_length=MAX_SPEAKER_NAME)
     affiliation = form.text("affiliation", max_length=MAX_AFFILIATION, required=False)
-    bio = form.text("bio", max_length=MAX_BIO, required=False)
+    bio = form.text("bio", max_length=MAX_BIO, required=False, multiline=True)
     if not form.ok:
         return None
     return SpeakerFields(name=name, affiliation=affiliation, bio=bio)
@@ -114,7 +114,7 @@ async def session_fields(
     address, see live.embeds) and replay_url (any https address)."""
     kind = form.choice("kind", SESSION_KINDS)
     title = form.text("title", max_length=MAX_TITLE)
-    abstract = form.text("abstract", max_length=MAX_ABSTRACT, required=False)
+    abstract = form.text("abstract", max_length=MAX_ABSTRACT, required=False, multiline=True)
     stream_url = _address(form, "stream_url", lambda url: stream_embed(url, jitsi_hosts))
     replay_url = _address(form, "replay_url", replay_link)
     day = await _existing(db, form, "day_id", queries.get_day, _("This day does not exist."))

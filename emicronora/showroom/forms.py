@@ -90,7 +90,7 @@ async def validate_showroom(
     name = form.text("name", max_length=MAX_NAME)
     slug = await _validate_slug(db, form, name, company)
     tagline = form.text("tagline", max_length=MAX_TAGLINE, required=False)
-    description = form.text("description", max_length=MAX_DESCRIPTION, required=False)
+    description = form.text("description", max_length=MAX_DESCRIPTION, required=False, multiline=True)
     themes = _checked_slugs(form, "themes", theme_slugs)
     sectors = _checked_slugs(form, "sectors", domain.SECTORS)
     country = form.values.get("country", "").strip().upper()
@@ -120,7 +120,9 @@ async def validate_showroom(
 def validate_innovation(form: Form) -> InnovationFields | None:
     """An innovation's title and description, or None with one message per wrong field."""
     title = form.text("title", max_length=MAX_INNOVATION_TITLE)
-    description = form.text("description", max_length=MAX_INNOVATION_DESCRIPTION, required=False)
+    description = form.text(
+        "description", max_length=MAX_INNOVATION_DESCRIPTION, required=False, multiline=True
+    )
     if not form.ok:
         return None
     return InnovationFields(title=title, description=description)

@@ -46,7 +46,7 @@ async def create_lead(
     email = normalise_email(form.text("email", max_length=254))
     if email and "email" not in form.errors and not EMAIL_PATTERN.match(email):
         form.error("email", _("Enter a valid e-mail address."))
-    message = form.text("message", max_length=MAX_MESSAGE, required=False)
+    message = form.text("message", max_length=MAX_MESSAGE, required=False, multiline=True)
     now = utcnow()
     if form.ok:
         sent = await db.scalar(

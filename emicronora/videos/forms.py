@@ -31,7 +31,7 @@ class VideoFields:
 def read_fields(form: Form, theme_ids: Collection[int], current: Video | None = None) -> VideoFields | None:
     """The video's fields from the form, or None with one message per wrong field."""
     title = form.text("title", max_length=MAX_TITLE)
-    description = form.text("description", max_length=MAX_DESCRIPTION, required=False)
+    description = form.text("description", max_length=MAX_DESCRIPTION, required=False, multiline=True)
     theme_id = None
     if form.values.get("theme_id", "").strip():
         choice = form.choice("theme_id", [str(i) for i in theme_ids])

@@ -48,7 +48,7 @@ def validate_profile(form: Form) -> ProfileFields | None:
     per wrong field."""
     role = form.choice("role", B2B_ROLES)
     headline = form.text("headline", max_length=MAX_HEADLINE)
-    description = form.text("description", max_length=MAX_DESCRIPTION, required=False)
+    description = form.text("description", max_length=MAX_DESCRIPTION, required=False, multiline=True)
     max_meetings = form.integer("max_meetings", required=False)
     if max_meetings is not None and not 1 <= max_meetings <= MAX_MEETINGS:
         form.error("max_meetings", _("Enter a number from %(low)s to %(high)s.", low=1, high=MAX_MEETINGS))
@@ -106,7 +106,7 @@ def validate_item(form: Form, theme_slugs: Collection[str]) -> ItemFields | None
     message per wrong field. Themes are the programme's, sectors the showroom's (domain.SECTORS)."""
     kind = form.choice("kind", ITEM_KINDS)
     title = form.text("title", max_length=MAX_ITEM_TITLE)
-    description = form.text("description", max_length=MAX_ITEM_DESCRIPTION, required=False)
+    description = form.text("description", max_length=MAX_ITEM_DESCRIPTION, required=False, multiline=True)
     themes = _checked_slugs(form, "themes", theme_slugs)
     sectors = _checked_slugs(form, "sectors", domain.SECTORS)
     keywords = parse_keywords(form.values.get("keywords", ""))

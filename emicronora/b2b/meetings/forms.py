@@ -31,7 +31,7 @@ class RequestFields:
 def validate_request(form: Form) -> RequestFields | None:
     """The request's recipient (field `to`, a profile id) and message, or None with the reason by the
     field; whether the recipient may be asked is the operation's to say."""
-    message = form.text("message", max_length=MAX_MESSAGE, required=False)
+    message = form.text("message", max_length=MAX_MESSAGE, required=False, multiline=True)
     recipient_id = form.integer("to")
     if "to" in form.errors or recipient_id is None:
         return None
