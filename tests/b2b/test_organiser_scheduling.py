@@ -2,17 +2,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from sqlalchemy import func, select, update
 
-from emicronora.app import create_app
 from emicronora.b2b.scheduling import engine, jobs
-from emicronora.models import B2BProfile, Meeting, MeetingSlot, SolveRun
+from emicronora.jobs import worker as worker_module
+from emicronora.models import B2BProfile, Job, Meeting, MeetingSlot, SolveRun
 from scheduler.b2b_validate import validate_assignments
 from tests.b2b.organiser_world import (
     BASE,
@@ -29,7 +27,23 @@ from tests.b2b.organiser_world import (
     set_tables,
     wait_for_run,
 )
+from tests.b2b.worker_world import running_worker, slow_solve, worker_for
 from tests.conftest import PARIS, login, post_form
+
+
+@pytest.fixture(autouse=True)
+async def worker(request: pytest.FixtureRequest, sessionmaker, settings):  # type: ignore[no-untyped-def]
+    """The job worker beside the web app, which solves the runs (a test with its `own_worker` runs none)."""
+    if "own_worker" in request.fixturenames:
+        yield None
+        return
+    async with running_worker(worker_for(sessionmaker, settings)) as running:
+        yield running
+
+
+@pytest.fixture
+def own_worker(sessionmaker, settings):  # type: ignore[no-untyped-def]
+    return worker_for(sessionmaker, settings)
 
 
 async def start(client: httpx.AsyncClient, scope: str = "all", time_limit: str = "5") -> httpx.Response:
@@ -296,20 +310,9 @@ async def test_a_run_needs_slots_and_meetings_and_a_sane_time_limit(
 
 
 @pytest.fixture
-def slow_engine(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """The real engine, started only once the run is asked to stop (or the test ends)."""
-    real = engine.solve
-    released = threading.Event()
-
-    def solve(plan, on_progress, stop):  # type: ignore[no-untyped-def]
-        on_progress(engine.Snapshot("weight", 4, 5, 2, None, 0.2))
-        while not (stop.is_set() or released.is_set()):
-            stop.wait(0.02)
-        return real(plan, on_progress, stop)
-
-    monkeypatch.setattr(engine, "solve", solve)
-    yield
-    released.set()
+def slow_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real engine, started in the child process only once the run is asked to stop."""
+    monkeypatch.setattr(engine, "solve", slow_solve)
 
 
 async def wait_for_progress(client: httpx.AsyncClient, run_id: int) -> dict[str, object]:
@@ -402,23 +405,34 @@ async def test_a_stop_asked_through_another_worker_reaches_the_solver(
     assert (await wait_for_run(client, run_id))["status"] == "stopped"
 
 
-async def test_a_run_solving_at_shutdown_stops_and_keeps_its_best_schedule(
-    make_user, sessionmaker, settings, slow_engine
+async def test_a_run_solving_when_its_worker_stops_stops_and_keeps_its_best_schedule(
+    client: httpx.AsyncClient,
+    make_user,
+    sessionmaker,
+    settings,
+    slow_engine,
+    own_worker,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(worker_module, "STOP_GRACE_S", 0.1)
     await small_event(sessionmaker)
-    async with LifespanManager(create_app(settings)) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            await log_in_organiser(http, make_user)
-            run_id = run_id_of(await start(http, "all", "30"))
-            assert (await wait_for_progress(http, run_id))["status"] == "running"
-    # The engine was stopped by the shutdown (it would have waited 30 s), not by the organiser.
+    await log_in_organiser(client, make_user)
+    run_id = run_id_of(await start(client, "all", "30"))
+    async with running_worker(own_worker):
+        assert (await wait_for_progress(client, run_id))["status"] == "running"
+    # The engine was stopped by the worker's shutdown (it would have waited 30 s), not by the organiser.
     async with sessionmaker() as db:
         run = await db.get_one(SolveRun, run_id)
+        job = await db.scalar(select(Job).where(Job.kind == "b2b.solve"))
     assert (run.status, run.stop_requested) == ("done", False)
     assert run.result["solver_status"] in ("optimal", "feasible")
     assert all(m.slot_id is not None for m in (await meetings(sessionmaker)).values())
     await check_schedule(sessionmaker, settings)
+    # Given back to the queue: the next worker finds the run stored and leaves it as it is.
+    assert job is not None and job.status == "queued"
+    assert await own_worker.run_one()
+    async with sessionmaker() as db:
+        assert (await db.get_one(SolveRun, run_id)).result == run.result
 
 
 async def test_a_slot_that_became_unavailable_during_the_run_is_not_used_and_the_meeting_is_explained(

@@ -1,38 +1,51 @@
-"""Runs of the meeting scheduler: started by a request, solved in a worker thread, watched from any worker.
+"""Runs of the meeting scheduler and the mails of a publication: queued by a request in its own transaction,
+executed by `emicronora worker`, watched from any web worker.
 
-A run is a `SolveRun` row. The engine runs in a thread of the process that started it and reports each better
-schedule to an in-memory holder; beside it, a small loop on the event loop writes the latest progress into
-the row every half second and reads the row's stop flag, so that the progress bar and the Stop button work
-whichever worker serves them, and the event loop never waits for the solver. The result is stored in one
-transaction: draft slots for the meetings the run placed, and the run's summary in `result`.
+A run is a `SolveRun` row and a `b2b.solve` job queued beside it. The job solves in a child process
+(`emicronora.processes`), so that neither the web's nor the worker's event loop waits for the pure-Python
+search; every half second it writes the latest progress into the row and reads the row's stop flag, so that
+the progress bar and the Stop button work whichever web worker serves them. The result is stored in one
+transaction: draft slots for the meetings the run placed, and the run's summary in `result`. A worker that
+stops (or a cancelled job) stops the engine and still stores its best schedule; a worker killed during a run
+leaves its job to another worker, which solves again from the start.
 
-The runs of a process are tasks of the `TaskRunner` the app's lifespan creates. Its shutdown cancels them,
-which a run takes as a request to stop: the engine ends at once and its best schedule is still stored.
+Publishing queues one `b2b.schedule_mails` job per batch of recipients: each writes its participants'
+messages (with their agenda as an .ics file) to the outbox, and a batch that runs twice writes nothing twice
+(each message's dedupe key: the participant and their agenda).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from emicronora import processes
 from emicronora.b2b.scheduling import engine, queries, solve_results
 from emicronora.b2b.scheduling.progress import progress_record
-from emicronora.background import TaskRunner
 from emicronora.i18n import _
+from emicronora.jobs.queue import enqueue
+from emicronora.jobs.registry import JobContext, handler
+from emicronora.mail import notify as mail_notify
 from emicronora.models import B2BProfile, Meeting, MeetingRequest, MeetingSlot, SolveRun, Unavailability
 from emicronora.settings import Settings
 
 log = logging.getLogger("emicronora.b2b")
 
+SOLVE = "b2b.solve"
+SCHEDULE_MAILS = "b2b.schedule_mails"
 PROGRESS_EVERY_S = 0.5
+# How long the engine gets to hand back its best schedule once asked to stop, before its process is killed.
+STOP_GRACE_S = 20.0
+# The longest time limit (120 s), the engine's set-up and the storing of a large schedule, with room to spare.
+SOLVE_TIMEOUT_S = 900.0
+MAIL_BATCH = 200
+FINISHED = ("done", "stopped")
 
 
 class StartError(Exception):
@@ -41,21 +54,14 @@ class StartError(Exception):
         self.message = message
 
 
-@dataclass
-class _Live:
-    """A run this process is solving: the engine's stop switch and the latest progress it reported."""
+class _Latest:
+    """The engine's latest progress snapshot, as the child process reports it."""
 
-    stop: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    latest: engine.Snapshot | None = None
+    def __init__(self) -> None:
+        self.snapshot: engine.Snapshot | None = None
 
     def report(self, snapshot: engine.Snapshot) -> None:
-        with self.lock:
-            self.latest = snapshot
-
-    def snapshot(self) -> engine.Snapshot | None:
-        with self.lock:
-            return self.latest
+        self.snapshot = snapshot
 
 
 async def load_plan(
@@ -112,81 +118,85 @@ async def load_plan(
 
 
 async def start(
-    runner: TaskRunner,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    *,
-    only_unscheduled: bool,
-    time_limit_s: int,
+    db: AsyncSession, settings: Settings, *, only_unscheduled: bool, time_limit_s: int, now: datetime
 ) -> int:
-    """Creates the run and starts solving it in the background on `runner`; returns its id at once."""
-    async with runner.starting:
-        now = datetime.now(UTC)
-        async with sessionmaker() as db, db.begin():
-            running = await queries.run_in_progress(db, now)
-            if running is not None:
-                raise StartError(_("A run is in progress: wait for it to finish or stop it."))
-            plan = await load_plan(db, settings, only_unscheduled=only_unscheduled, time_limit_s=time_limit_s)
-            if not plan.problem.slots:
-                raise StartError(_("Define the meeting slots first."))
-            if not plan.meeting_count:
-                raise StartError(_("There is no accepted meeting to schedule."))
-            if not plan.movable:
-                raise StartError(_("Every accepted meeting is already published or locked in its slot."))
-            run = SolveRun(
-                status="running",
-                only_unscheduled=only_unscheduled,
-                progress={
-                    "time_limit_s": time_limit_s,
-                    "elapsed_s": 0.0,
-                    "meetings": plan.meeting_count,
-                    "kept": len(plan.kept),
-                },
-                result={},
-                started_at=now,
-            )
-            db.add(run)
-            await db.flush()
-            run_id = run.id
-        runner.start(run_id, _drive(sessionmaker, run_id, plan, settings.tz))
-    return run_id
+    """Creates the run and queues its job in the caller's transaction (both or neither); returns its id."""
+    running = await queries.run_in_progress(db, now)
+    if running is not None:
+        raise StartError(_("A run is in progress: wait for it to finish or stop it."))
+    plan = await load_plan(db, settings, only_unscheduled=only_unscheduled, time_limit_s=time_limit_s)
+    if not plan.problem.slots:
+        raise StartError(_("Define the meeting slots first."))
+    if not plan.meeting_count:
+        raise StartError(_("There is no accepted meeting to schedule."))
+    if not plan.movable:
+        raise StartError(_("Every accepted meeting is already published or locked in its slot."))
+    run = SolveRun(
+        status="running",
+        only_unscheduled=only_unscheduled,
+        progress=progress_record(plan, None, 0.0),
+        result={},
+        started_at=now,
+    )
+    db.add(run)
+    await db.flush()
+    # One attempt after a failure: the run shows the error; a worker that dies leaves the job to another one.
+    await enqueue(db, SOLVE, {"run_id": run.id}, key=f"{SOLVE}:{run.id}", max_attempts=2)
+    return run.id
 
 
-async def _drive(
-    sessionmaker: async_sessionmaker[AsyncSession], run_id: int, plan: engine.Plan, tz: ZoneInfo
-) -> None:
-    live = _Live()
+@handler(SOLVE, timeout_s=SOLVE_TIMEOUT_S)
+async def solve_run(context: JobContext, payload: dict[str, Any]) -> None:
+    """Solves the run from its row: the plan is read again now, so that it holds what changed while queued."""
+    run_id = int(payload["run_id"])
+    sessionmaker, settings = context.sessionmaker, context.settings
+    async with sessionmaker() as db, db.begin():
+        run = await db.get(SolveRun, run_id)
+        if run is None or run.status in FINISHED:
+            return  # stored already (by a worker that stopped after storing it)
+        time_limit_s = float(str(run.progress.get("time_limit_s") or 30))
+        plan = await load_plan(db, settings, only_unscheduled=run.only_unscheduled, time_limit_s=time_limit_s)
+        run.status, run.started_at, run.finished_at, run.result = "running", datetime.now(UTC), None, {}
+        run.progress = progress_record(plan, None, 0.0)
+    try:
+        outcome = await _solve(context, run_id, plan)
+    except Exception:
+        log.exception("scheduler run %s failed", run_id)
+        await _mark_failed(sessionmaker, run_id)
+        raise
+    async with sessionmaker() as db, db.begin():
+        await solve_results.store(db, run_id, plan, outcome, settings.tz, datetime.now(UTC))
+
+
+async def _solve(context: JobContext, run_id: int, plan: engine.Plan) -> engine.Outcome:
+    latest, stop = _Latest(), asyncio.Event()
     started = time.monotonic()
-    # Neither task is cancelled with this one: a cancelled run still waits for the engine and its result.
-    solving = asyncio.ensure_future(asyncio.to_thread(engine.solve, plan, live.report, live.stop))
-    finishing = asyncio.ensure_future(_finish(sessionmaker, run_id, plan, solving, tz))
+    # Not cancelled with this job: a cancelled job still waits for the engine's best schedule.
+    solving = asyncio.ensure_future(
+        processes.run_in_child(
+            engine.solve, plan, on_progress=latest.report, stop=stop, grace_s=STOP_GRACE_S
+        )
+    )
     try:
         while not solving.done():
             await asyncio.wait({solving}, timeout=PROGRESS_EVERY_S)
             if not solving.done():
-                await _write_progress(sessionmaker, run_id, plan, live, time.monotonic() - started)
-        await asyncio.shield(finishing)
+                elapsed_s = time.monotonic() - started
+                if await _write_progress(context, run_id, plan, latest, elapsed_s):
+                    stop.set()
+        return solving.result()
     except asyncio.CancelledError:
-        # The app is shutting down: the engine stops with its best schedule, which is stored before the end.
-        live.stop.set()
-        await finishing
+        # The worker is stopping, or the job was cancelled: the engine stops with its best schedule, which
+        # is stored before the end.
+        stop.set()
+        try:
+            outcome = await solving
+            async with context.sessionmaker() as db, db.begin():
+                await solve_results.store(db, run_id, plan, outcome, context.settings.tz, datetime.now(UTC))
+        except Exception:
+            log.exception("scheduler run %s: could not store its schedule when stopping", run_id)
+            await _mark_failed(context.sessionmaker, run_id)
         raise
-
-
-async def _finish(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    run_id: int,
-    plan: engine.Plan,
-    solving: asyncio.Future[engine.Outcome],
-    tz: ZoneInfo,
-) -> None:
-    try:
-        outcome = await solving
-        async with sessionmaker() as db, db.begin():
-            await solve_results.store(db, run_id, plan, outcome, tz, datetime.now(UTC))
-    except Exception:
-        log.exception("scheduler run %s failed", run_id)
-        await _mark_failed(sessionmaker, run_id)
 
 
 async def _mark_failed(sessionmaker: async_sessionmaker[AsyncSession], run_id: int) -> None:
@@ -199,19 +209,41 @@ async def _mark_failed(sessionmaker: async_sessionmaker[AsyncSession], run_id: i
 
 
 async def _write_progress(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    run_id: int,
-    plan: engine.Plan,
-    live: _Live,
-    elapsed_s: float,
-) -> None:
-    """Writes the latest progress into the row and passes on a stop asked through it (from any worker). A
-    failed write only delays the progress bar: the solve goes on."""
+    context: JobContext, run_id: int, plan: engine.Plan, latest: _Latest, elapsed_s: float
+) -> bool:
+    """Writes the latest progress into the run's row and the job's; whether a stop was asked through the
+    row (from any web worker) or the job was cancelled. A failed write only delays the progress bar."""
     try:
-        async with sessionmaker() as db, db.begin():
+        async with context.sessionmaker() as db, db.begin():
             run = await db.get_one(SolveRun, run_id)
-            run.progress = progress_record(plan, live.snapshot(), elapsed_s)
-            if run.stop_requested:
-                live.stop.set()
+            run.progress = progress_record(plan, latest.snapshot, elapsed_s)
+            stop = run.stop_requested
+        await context.progress(int(min(elapsed_s, plan.time_limit_s)), int(plan.time_limit_s))
+        return stop or await context.cancel_requested()
     except Exception:
         log.warning("scheduler run %s: could not write its progress", run_id, exc_info=True)
+        return False
+
+
+# Publication -----------------------------------------------------------------------------------------------
+
+
+async def queue_schedule_mails(db: AsyncSession, now: datetime) -> int:
+    """Queues, in the caller's transaction, the mails of the participants with a published meeting: one job
+    per batch of `MAIL_BATCH` of them. Returns how many jobs."""
+    user_ids = await mail_notify.schedule_recipients(db)
+    batches = [user_ids[i : i + MAIL_BATCH] for i in range(0, len(user_ids), MAIL_BATCH)]
+    stamp = now.isoformat()
+    for number, batch in enumerate(batches):
+        payload = {"user_ids": batch, "published_at": stamp}
+        await enqueue(db, SCHEDULE_MAILS, payload, key=f"{SCHEDULE_MAILS}:{stamp}:{number}")
+    return len(batches)
+
+
+@handler(SCHEDULE_MAILS)
+async def schedule_mails(context: JobContext, payload: dict[str, Any]) -> None:
+    """One batch's messages, in one transaction; a message already queued (the same participant and agenda)
+    is left out, so a batch run again after its worker died sends nobody a second one."""
+    user_ids = [int(user_id) for user_id in payload["user_ids"]]
+    async with context.sessionmaker() as db, db.begin():
+        await mail_notify.schedule_published(db, context.settings, datetime.now(UTC), user_ids)

@@ -12,10 +12,8 @@ from starlette.responses import JSONResponse, Response
 
 from emicronora import audit
 from emicronora.b2b.scheduling import forms, jobs, operations, progress, queries, review
-from emicronora.background import TaskRunner
 from emicronora.forms import Form
 from emicronora.i18n import _
-from emicronora.mail import notify as mail_notify
 from emicronora.models import Meeting, MeetingSlot, SolveRun
 from emicronora.programme import queries as programme
 from emicronora.web.actors import actor_of
@@ -44,11 +42,6 @@ def _back(form: Form, default: str) -> str:
     """Where a hand adjustment returns: a page of this area, never another site."""
     back = safe_next(form.values.get("back"), default)
     return back if back.startswith(BASE) and "//" not in back and "\\" not in back else default
-
-
-def _solves(request: Request) -> TaskRunner:
-    runner: TaskRunner = request.state.b2b_solves
-    return runner
 
 
 async def overview(request: Request) -> Response:
@@ -156,21 +149,21 @@ async def start_run(request: Request) -> Response:
     if asked is None:
         return await schedule_page(request, form, 400)
     try:
-        run_id = await jobs.start(
-            _solves(request),
-            sessionmaker_of(request),
-            settings_of(request),
-            only_unscheduled=asked.only_unscheduled,
-            time_limit_s=asked.time_limit_s,
-        )
+        # The run, its job and its audit entry: one transaction.
+        async with sessionmaker_of(request)() as db, db.begin():
+            run_id = await jobs.start(
+                db,
+                settings_of(request),
+                only_unscheduled=asked.only_unscheduled,
+                time_limit_s=asked.time_limit_s,
+                now=_now(),
+            )
+            scope = "unscheduled" if asked.only_unscheduled else "all"
+            details = {"scope": scope, "time_limit_s": asked.time_limit_s}
+            await audit.record_action(db, actor_of(request), "b2b.solve_start", "solve_run", run_id, details)
     except jobs.StartError as error:
         form.error("run", error.message)
         return await schedule_page(request, form, 400)
-    # The run is committed by `jobs.start` (the solver thread needs it); its entry follows at once.
-    async with sessionmaker_of(request)() as db, db.begin():
-        scope = "unscheduled" if asked.only_unscheduled else "all"
-        details = {"scope": scope, "time_limit_s": asked.time_limit_s}
-        await audit.record_action(db, actor_of(request), "b2b.solve_start", "solve_run", run_id, details)
     return see_other(f"{BASE}/runs/{run_id}")
 
 
@@ -294,7 +287,8 @@ async def publish(request: Request) -> Response:
             await audit.record_action(
                 db, actor_of(request), "b2b.publish", "meeting", "", {"meetings": count}
             )
-            await mail_notify.schedule_published(db, settings_of(request), _now())
+            # The participants' mails are written by the worker, a batch per job, queued with the publication.
+            await jobs.queue_schedule_mails(db, _now())
     except operations.AdjustError as error:
         form.error("publish", error.message)
         return await schedule_page(request, form, 400)
