@@ -26,12 +26,16 @@ stopped at the end (killed at once if its RSS passes --rss-limit), and everythin
   EMICRONORA_ARGON2_MAX_PARALLEL, and 32 MiB for the rest), and no 5xx. The statuses say how many were
   accepted and throttled (the default throttle allows 20 registrations per IP and hour: none is).
 
-Time to answer runs from the connection to the arrival of the status line (the client keeps sending the
-body meanwhile, as a real one would). Hashes counted: argon2id with 64 MiB allocates (mmap) and touches
-fresh memory on every hash, so the server's minor page faults during the burst divided by those of one
-correct login of the calibration account (same server, measured just before the burst) count the hashes
-computed; the same ratio on the server's CPU time is printed beside it as a cross-check (it also counts the
-cost of the requests refused without a hash, a few percent of a hash each).
+Columns: RSS is the idle server's VmRSS and its VmHWM (peak) after the burst; statuses count the answers per
+code (reset: the connection was cut with no answer), and for registrations the accounts created (counted in
+the database afterwards); the time to answer runs from the connection to the arrival of the status line (the
+client keeps sending the body meanwhile, as a real one would), median and slowest. Hashes: argon2id with 64
+MiB allocates (mmap) and touches fresh memory on every hash, so the server's minor page faults during the
+burst divided by those of one correct login of the calibration account (same server, measured just before
+the burst) count the hashes computed; the same ratio on the server's CPU time is printed beside it as a
+cross-check (it also counts the cost of the requests refused without a hash, a few percent of a hash each).
+The notes give the machine's load average when each burst began: above the CPU count, other jobs shared the
+machine and times are longer.
 """
 
 from __future__ import annotations
@@ -430,6 +434,7 @@ class Row:
     calibration: Usage | None = None
     server_errors: int = 0
     load: float = 0.0  # the machine's load average (1 min) when the burst began
+    created: int | None = None  # accounts the registrations created (read from the database)
     failure: str = ""
 
     def statuses(self) -> Counter[str]:
@@ -537,6 +542,9 @@ def measure(scenario: str, side: Side, template: Path, folder: Path, port: int |
                 row.hashes_cpu = (end.cpu_s - start.cpu_s) / calibration.cpu_s
         row.killed_at_kib = server.killed_at_kib
     row.server_errors = server.log.read_text(errors="replace").count("Traceback (most recent call last)")
+    if scenario == "registrations":
+        with contextlib.closing(sqlite3.connect(database)) as db:
+            row.created = db.execute("SELECT count(*) FROM users WHERE email LIKE 'new%'").fetchone()[0]
     return row
 
 
@@ -577,7 +585,8 @@ def misses(row: Row) -> list[str]:
 
 
 def statuses_cell(row: Row) -> str:
-    return " ".join(f"{n}x{status}" for status, n in sorted(row.statuses().items())) or "-"
+    cell = " ".join(f"{n}x{status}" for status, n in sorted(row.statuses().items())) or "-"
+    return cell if row.created is None else f"{cell}, {row.created} new"
 
 
 def answer_cell(row: Row) -> str:
@@ -595,7 +604,7 @@ def hashes_cell(row: Row) -> str:
 
 def table(rows: list[Row]) -> None:
     print(
-        f"{'scenario':<38}{'code':<18}{'RSS MiB idle>peak':>18}  {'statuses':<22}{'answer s p50/max':>17}"
+        f"{'scenario':<38}{'code':<18}{'RSS MiB idle>peak':>18}  {'statuses':<28}{'answer s p50/max':>17}"
         f"{'hashes (cpu)':>14}  {'target':<30}met"
     )
     for row in rows:
@@ -603,7 +612,7 @@ def table(rows: list[Row]) -> None:
         verdict = "met" if not missed else "NOT MET: " + ", ".join(missed)
         rss = f"{row.idle_kib / 1024:.0f} > {row.peak_kib / 1024:.0f}" if row.peak_kib else "-"
         print(
-            f"{TITLES[row.scenario]:<38}{row.side.label:<18}{rss:>18}  {statuses_cell(row):<22}"
+            f"{TITLES[row.scenario]:<38}{row.side.label:<18}{rss:>18}  {statuses_cell(row):<28}"
             f"{answer_cell(row):>17}{hashes_cell(row):>14}  {TARGETS[row.scenario]:<30}{verdict}"
         )
 
