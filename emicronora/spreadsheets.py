@@ -10,15 +10,22 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Se
 
 BOM = "\ufeff"
 CSV_TYPE = "text/csv; charset=utf-8"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What makes a spreadsheet app read a cell as a formula (with the full-width signs some apps accept too), and
+# what it skips before reading one: blanks and quotes (OWASP's CSV injection advice).
+FORMULA_SIGNS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+SKIPPED_BEFORE_FORMULA = " \t\r\n\x00\x0b\x0c\xa0\u3000'\"`"
+CONTROL_STARTS = ("\t", "\r", "\n", "\x00")
 
 Cell = str | int | float | None
 Line = Sequence[Cell]
 
 
 def safe_cell(value: str) -> str:
-    """Spreadsheet apps run a cell that starts with a formula sign (CSV injection): such a cell is quoted."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """Spreadsheet apps run a cell that starts with a formula sign (CSV injection), even behind blanks or
+    quotes: such a cell, and one that starts with a control character, is quoted."""
+    if value.startswith(CONTROL_STARTS) or value.lstrip(SKIPPED_BEFORE_FORMULA).startswith(FORMULA_SIGNS):
+        return "'" + value
+    return value
 
 
 def _cell(value: Cell) -> str:
