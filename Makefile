@@ -27,7 +27,7 @@ lock:
 run: install
 	$(BIN)/emicronora migrate
 	$(BIN)/emicronora demo --if-empty
-	$(BIN)/emicronora serve
+	$(BIN)/emicronora serve --with-worker
 
 test: install lint test-sqlite
 

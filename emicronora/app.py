@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import partial
 from typing import Any
 
 from starlette.applications import Starlette
@@ -20,19 +19,17 @@ from emicronora.b2b.marketplace.routes import routes as b2b_marketplace_routes
 from emicronora.b2b.meetings.routes import organiser_routes as b2b_meeting_organiser_routes
 from emicronora.b2b.meetings.routes import routes as b2b_meeting_routes
 from emicronora.b2b.scheduling.routes import organiser_routes as b2b_scheduling_organiser_routes
-from emicronora.background import TaskRunner
 from emicronora.calendar.routes import organiser_routes as calendar_organiser_routes
 from emicronora.calendar.routes import routes as calendar_routes
-from emicronora.dashboard.jobs import AttendanceKeeper
 from emicronora.dashboard.routes import organiser_routes as dashboard_organiser_routes
-from emicronora.exports.jobs import mark_stopped as export_stopped
 from emicronora.exports.routes import organiser_routes as export_organiser_routes
+from emicronora.jobs.routes import organiser_routes as job_organiser_routes
+from emicronora.jobs.routes import routes as job_routes
 from emicronora.live.broadcast import create_broadcast
 from emicronora.live.hub import RoomHub
 from emicronora.live.routes import organiser_routes as live_organiser_routes
 from emicronora.live.routes import routes as live_routes
 from emicronora.live.visits import VisitRecorder
-from emicronora.mail.jobs import MailWorker
 from emicronora.mail.routes import organiser_routes as mail_organiser_routes
 from emicronora.mail.routes import routes as mail_routes
 from emicronora.media.routes import routes as media_routes
@@ -65,6 +62,7 @@ PUBLIC_ROUTES: list[BaseRoute] = [
     *pitch_routes,
     *b2b_marketplace_routes,
     *b2b_meeting_routes,
+    *job_routes,
 ]
 ORGANISER_ROUTES: list[BaseRoute] = [
     *organiser_routes,
@@ -80,6 +78,7 @@ ORGANISER_ROUTES: list[BaseRoute] = [
     *live_organiser_routes,
     *b2b_meeting_organiser_routes,
     *b2b_scheduling_organiser_routes,
+    *job_organiser_routes,
 ]
 
 
@@ -97,12 +96,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await hub.start()
         visits = VisitRecorder(sessionmaker, hub.writing)
         visits.start()
-        # Delivers the outbox off the request path: a slow mail server never slows a page.
-        mail_worker = MailWorker(sessionmaker, settings)
-        await mail_worker.start()
-        attendance_keeper = AttendanceKeeper(sessionmaker, settings.tz)
-        attendance_keeper.start()
-        export_tasks = TaskRunner("export", on_stop=partial(export_stopped, sessionmaker))
         try:
             yield {
                 "settings": settings,
@@ -112,13 +105,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "hub": hub,
                 "visits": visits,
                 "media": LocalStorage(settings.media_dir),
-                "export_tasks": export_tasks,
             }
         finally:
-            # A background export is marked failed (its partial file removed) rather than left running.
-            await export_tasks.stop_all()
-            await mail_worker.stop()
-            await attendance_keeper.stop()
             await hub.stop()
             # After the server has closed the sockets: their stays end in this last write.
             await visits.stop()

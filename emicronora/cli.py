@@ -1,10 +1,14 @@
-"""The `emicronora` command: serve, migrate, demo, create-organiser."""
+"""The `emicronora` command: serve, migrate, demo, create-organiser, worker, jobs."""
 
 from __future__ import annotations
 
 import asyncio
 import getpass
+import logging
 import os
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +24,11 @@ from emicronora.calendar.items import session_items
 from emicronora.demo import data as demo_data
 from emicronora.demo.seed import seed_demo
 from emicronora.i18n import current_locale
+from emicronora.jobs import operations as job_operations
+from emicronora.jobs import queries as job_queries
+from emicronora.jobs.worker import Worker
 from emicronora.media.storage import LocalStorage
+from emicronora.models import JOB_STATUSES
 from emicronora.programme import queries as programme_queries
 from emicronora.settings import Settings
 
@@ -43,8 +51,20 @@ def migrate() -> None:
 @click.option("--port", default=int(os.environ.get("PORT", "8000")), show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
-def serve(host: str, port: int, workers: int, reload: bool) -> None:
+@click.option("--with-worker", is_flag=True, help="Also run a job worker as a child process (make run).")
+def serve(host: str, port: int, workers: int, reload: bool, with_worker: bool) -> None:
     """Serve the web application."""
+    # The worker stops with the server, Ctrl-C included (it gets the SIGINT of the terminal too).
+    child = subprocess.Popen([sys.executable, "-m", "emicronora", "worker"]) if with_worker else None
+    try:
+        _serve(host, port, workers, reload)
+    finally:
+        if child is not None:
+            child.send_signal(signal.SIGTERM)
+            child.wait()
+
+
+def _serve(host: str, port: int, workers: int, reload: bool) -> None:
     uvicorn.run(
         "emicronora.asgi:app",
         # Room messages are small; a large frame is refused by the server before the app reads it.
@@ -188,3 +208,94 @@ def export_ics(out_dir: Path, email: str | None, locale: str | None) -> None:
     click.echo(
         f"Wrote {len(agendas)} participant calendar(s){'' if email else ' and programme.ics'} to {out_dir}."
     )
+
+
+@main.command()
+@click.option(
+    "--concurrency", default=4, show_default=True, type=click.IntRange(1, 256), help="Jobs at once."
+)
+@click.option("--queues", default="", help="Only these queues, comma-separated (default: all).")
+def worker(concurrency: int, queues: str) -> None:
+    """Run background jobs (mail, exports, solves, periodic upkeep) until stopped."""
+    settings = Settings.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    names = [name.strip() for name in queues.split(",") if name.strip()]
+
+    async def run() -> None:
+        engine = db.create_engine(settings.database_url)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(number, stop.set)
+        try:
+            sessionmaker = db.create_sessionmaker(engine)
+            await Worker(sessionmaker, settings, concurrency=concurrency, queues=names).run(stop)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+@main.group("jobs")
+def jobs_group() -> None:
+    """List, retry and cancel background jobs."""
+
+
+@jobs_group.command("list")
+@click.option("--status", default="", type=click.Choice(["", *JOB_STATUSES]))
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+def jobs_list(status: str, limit: int) -> None:
+    """The newest jobs, one a line."""
+    settings = Settings.from_env()
+
+    async def run() -> list[str]:
+        engine = db.create_engine(settings.database_url)
+        try:
+            async with db.create_sessionmaker(engine)() as session:
+                rows = await session.scalars(job_queries.jobs_listed(status).limit(limit))
+                return [
+                    f"{job.id:>8} {job.status:<9} {job.kind:<28} {job.attempts}/{job.max_attempts} "
+                    f"{job.progress_done}/{job.progress_total} {job.created_at:%Y-%m-%d %H:%M:%S} "
+                    f"{job.error.splitlines()[0][:80] if job.error else ''}"
+                    for job in rows
+                ]
+        finally:
+            await engine.dispose()
+
+    for line in asyncio.run(run()):
+        click.echo(line)
+
+
+def _change_job(change: str, job_id: int) -> str | None:
+    settings = Settings.from_env()
+
+    async def run() -> str | None:
+        engine = db.create_engine(settings.database_url)
+        try:
+            async with db.create_sessionmaker(engine)() as session, session.begin():
+                if change == "retry":
+                    return "queued" if await job_operations.retry(session, job_id) else None
+                return await job_operations.cancel(session, job_id)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+@jobs_group.command("retry")
+@click.argument("job_id", type=int)
+def jobs_retry(job_id: int) -> None:
+    """Queue a failed or cancelled job again."""
+    if _change_job("retry", job_id) is None:
+        raise click.ClickException(f"Job {job_id} is not a failed or cancelled job.")
+    click.echo(f"Job {job_id} queued again.")
+
+
+@jobs_group.command("cancel")
+@click.argument("job_id", type=int)
+def jobs_cancel(job_id: int) -> None:
+    """Cancel a queued job, or ask a running one to stop."""
+    state = _change_job("cancel", job_id)
+    if state is None:
+        raise click.ClickException(f"Job {job_id} is not queued or running.")
+    click.echo(f"Job {job_id} {'cancelled' if state == 'cancelled' else 'asked to stop'}.")

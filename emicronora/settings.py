@@ -107,6 +107,10 @@ class Settings:
     # smtp://user:pass@host:587?starttls=1, smtps://host or file:///folder; empty: <media_dir>/mail.
     smtp_url: str = field(default="", repr=False)
     mail_from: str = "e-Micronora <noreply@e-micronora.example>"
+    # A running job whose worker has not renewed its lease for this long is taken up by another worker.
+    job_lease_seconds: int = field(default=60, metadata=_range(2, 3600))
+    # How often an idle worker looks for due jobs.
+    job_poll_ms: int = field(default=1000, metadata=_range(10, 60_000))
 
     @property
     def tz(self) -> ZoneInfo:

@@ -22,6 +22,7 @@ from emicronora import db as dbmod
 from emicronora import migrations
 from emicronora.accounts import forms, operations
 from emicronora.app import create_app
+from emicronora.jobs.worker import Worker
 from emicronora.models import Base, Company, Day, Session, Speaker, Theme, User
 from emicronora.settings import Settings
 
@@ -84,6 +85,26 @@ async def sessionmaker(settings: Settings) -> AsyncIterator[async_sessionmaker[A
         for table in reversed(Base.metadata.sorted_tables):
             await conn.execute(delete(table))
     await engine.dispose()
+
+
+@pytest.fixture
+async def job_worker(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Worker]:
+    """A job worker running beside the app in the test's event loop, as `emicronora worker` does beside the
+    web server (its periodic jobs left out: a test queues what it needs)."""
+    worker = Worker(
+        sessionmaker,
+        replace(settings, job_poll_ms=20),
+        name="test-worker",
+        first_retry=timedelta(0),
+        periodic=False,
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    yield worker
+    stop.set()
+    await running
 
 
 @pytest.fixture

@@ -1,25 +1,24 @@
-"""Keeps the attendance figures of sessions that have just ended, in the background, so that the first
+"""Keeps the attendance figures of sessions that have just ended, in a periodic job, so that the first
 organiser to open the dashboard after a session does not pay for its sweep (see attendance.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emicronora.dashboard.attendance import held_sessions, kept_presence
+from emicronora.jobs.registry import JobContext, handler, periodic
 from emicronora.models import Session
 from emicronora.periods import Period
 
 log = logging.getLogger(__name__)
 
-FIRST_RUN_S = 30.0
-"""After start-up: the worker serves its first requests before it sweeps."""
-INTERVAL_S = 300.0
+INTERVAL = timedelta(minutes=5)
 """A session's figures are kept within five minutes of its end (or of a change to its stays)."""
 
 
@@ -34,28 +33,10 @@ async def keep_ended_attendance(sessionmaker: async_sessionmaker[AsyncSession], 
         await kept_presence(db, list(ended), [], now)
 
 
-class AttendanceKeeper:
-    """The background pass of each worker. Several workers may run it: storing is an upsert, both right."""
+@handler("dashboard.keep_attendance")
+async def keep_attendance(context: JobContext, _payload: dict[str, Any]) -> None:
+    """A periodic job: several workers never run the same period twice (and storing is an upsert anyway)."""
+    await keep_ended_attendance(context.sessionmaker, context.settings.tz)
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], tz: ZoneInfo) -> None:
-        self._sessionmaker = sessionmaker
-        self._tz = tz
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="keep-attendance")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-
-    async def _run(self) -> None:
-        await asyncio.sleep(FIRST_RUN_S)
-        while True:
-            try:
-                await keep_ended_attendance(self._sessionmaker, self._tz)
-            except Exception:
-                # The dashboard computes what is missing itself: a failed pass only costs it time.
-                log.exception("keeping the attendance of ended sessions failed")
-            await asyncio.sleep(INTERVAL_S)
+periodic("dashboard.keep_attendance", INTERVAL)

@@ -1,12 +1,12 @@
-"""Background exports: an `ExportJob` row, a task of the app's export `TaskRunner` (in the worker that started
-it), and a file under the media folder.
+"""Background exports: an `ExportJob` row, an `exports.build` job queued with it (run by a worker process),
+and a file under the media folder.
 
 The task reads rows through a database cursor (asynchronous I/O) and hands the CPU and disk work of each
 batch (CSV encoding, appending to the file) to a worker thread, so the event loop keeps serving pages. The
 progress lives in the row, so any worker answers the progress poll. The file is written under a temporary
 name and renamed when complete: a half-written file is never offered. A job still marked running after
-`STALE_AFTER` died with its worker and is shown as failed; jobs and files older than `KEEP_FOR` are removed
-(queries.py)."""
+`STALE_AFTER` is shown as failed (its job is retried after a dead worker's lease); jobs and files older
+than `KEEP_FOR` are removed (queries.py), by the web pages and by a periodic job."""
 
 from __future__ import annotations
 
@@ -14,16 +14,20 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from emicronora.background import TaskRunner
 from emicronora.exports import csvfile, operations
-from emicronora.exports.tables import Context, Export, Row
+from emicronora.exports.queries import folder
+from emicronora.exports.tables import EXPORTS, Context, Export, Row
 from emicronora.i18n import lazy
+from emicronora.jobs.queue import enqueue
+from emicronora.jobs.registry import JobContext, handler, periodic
+from emicronora.models import ExportJob
 from emicronora.periods import Period
 from emicronora.settings import Settings
 from emicronora.spreadsheets import header
@@ -34,8 +38,10 @@ PROGRESS_EVERY_S = 0.5
 INTERNAL_ERROR = lazy("an internal error; try again.")
 
 
+BUILD_KIND = "exports.build"
+
+
 async def start(
-    tasks: TaskRunner,
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     *,
@@ -45,31 +51,54 @@ async def start(
     locale: str,
     on_created: Callable[[AsyncSession, int], Awaitable[None]] | None = None,
 ) -> int:
-    """Creates the job and starts writing its file in the background; returns its id at once.
-    `on_created` runs in the transaction that creates the job (its audit entry): if it fails, there is no
-    job and nothing starts."""
-    now = datetime.now(UTC)
-    # Two requests of one worker do not both pass the limit.
-    async with tasks.starting:
-        job_id, path = await operations.create_job(
-            sessionmaker,
-            settings,
-            user_id=user_id,
-            export=export,
-            period=period,
-            locale=locale,
-            now=now,
-            on_created=on_created,
-        )
-        ctx = Context(tz=settings.tz, locale=locale)
-        tasks.start(job_id, _run(sessionmaker, job_id, export, period, ctx, path, now))
-    return job_id
+    """Creates the export and queues the job that writes its file; returns its id at once.
+    `on_created` runs in the transaction that creates them (its audit entry): if it fails, there is neither
+    export nor job."""
+
+    async def created(db: AsyncSession, export_id: int) -> None:
+        if on_created is not None:
+            await on_created(db, export_id)
+        await enqueue(db, BUILD_KIND, {"export_id": export_id}, max_attempts=3, user_id=user_id)
+
+    export_id, _path = await operations.create_job(
+        sessionmaker,
+        settings,
+        user_id=user_id,
+        export=export,
+        period=period,
+        locale=locale,
+        now=datetime.now(UTC),
+        on_created=created,
+    )
+    return export_id
 
 
-async def mark_stopped(sessionmaker: async_sessionmaker[AsyncSession], job_ids: list[int]) -> None:
-    """At shutdown (the runner's `on_stop`): the jobs still running are marked failed rather than left
-    running for the timeout to catch (a task cancelled before its first step never ran its own handler)."""
-    await operations.mark_stopped(sessionmaker, job_ids)
+@handler(BUILD_KIND, timeout_s=3600)
+async def build(context: JobContext, payload: dict[str, Any]) -> None:
+    sessionmaker, settings = context.sessionmaker, context.settings
+    async with sessionmaker() as db, db.begin():
+        job = await db.get(ExportJob, int(payload["export_id"]))
+        if job is None or job.kind not in EXPORTS:
+            return  # removed meanwhile (expired): nothing to write
+        # A later attempt (its worker died or it failed) starts the file again.
+        job.status, job.error, job.done_rows = "running", "", 0
+    period = Period(_date(job.params.get("from")), _date(job.params.get("to")), settings.tz)
+    ctx = Context(tz=settings.tz, locale=str(job.params.get("locale") or settings.default_locale))
+    path = folder(settings) / job.filename
+    await _run(sessionmaker, job.id, EXPORTS[job.kind], period, ctx, path, job.created_at)
+
+
+@handler("exports.remove_expired")
+async def remove_expired(context: JobContext, _payload: dict[str, Any]) -> None:
+    async with context.sessionmaker() as db, db.begin():
+        await operations.remove_expired(db, context.settings, datetime.now(UTC))
+
+
+periodic("exports.remove_expired", timedelta(hours=1))
+
+
+def _date(value: object) -> date | None:
+    return date.fromisoformat(str(value)) if value else None
 
 
 def _create(path: Path, data: bytes) -> None:
@@ -112,3 +141,4 @@ async def _run(
     except Exception:
         log.exception("export job %s failed", job_id)
         await operations.give_up(sessionmaker, job_id, done_rows, partial, INTERNAL_ERROR)
+        raise

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import anyio.to_thread
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emicronora.exports.queries import expired_jobs, file_of, folder, row_count, running_jobs
@@ -106,19 +106,6 @@ async def finish(
         if status == "done":
             # Rows added or removed since the count: the file is the truth.
             job.total_rows = done_rows
-
-
-async def mark_stopped(sessionmaker: async_sessionmaker[AsyncSession], job_ids: list[int]) -> None:
-    """These jobs, if still running, failed because the server stopped."""
-    try:
-        async with sessionmaker() as db, db.begin():
-            await db.execute(
-                update(ExportJob)
-                .where(ExportJob.id.in_(job_ids), ExportJob.status == "running")
-                .values(status="failed", error=SERVER_STOPPED, finished_at=datetime.now(UTC))
-            )
-    except Exception:
-        log.exception("export jobs %s: could not record the shutdown", job_ids)
 
 
 async def give_up(

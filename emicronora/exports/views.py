@@ -12,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from emicronora.audit import record_action
-from emicronora.background import TaskRunner
 from emicronora.exports import csvfile, jobs, operations, queries
 from emicronora.exports.forms import read_period
 from emicronora.exports.tables import EXPORTS, MEETINGS, Context, Export
@@ -132,11 +131,6 @@ async def meetings_csv(request: Request) -> Response:
     return await _download(request, MEETINGS)
 
 
-def _export_tasks(request: Request) -> TaskRunner:
-    tasks: TaskRunner = request.state.export_tasks
-    return tasks
-
-
 async def start_job(request: Request) -> Response:
     user = require_organiser(request)
     settings = settings_of(request)
@@ -152,7 +146,6 @@ async def start_job(request: Request) -> Response:
 
     try:
         job_id = await jobs.start(
-            _export_tasks(request),
             sessionmaker_of(request),
             settings,
             user_id=user.id,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -127,8 +127,19 @@ async def _close(
         return result.first() is not None
 
 
-async def finish(sessionmaker: async_sessionmaker[AsyncSession], job_id: int, worker: str) -> bool:
-    return await _close(sessionmaker, job_id, worker, status="done", error="", finished_at=utcnow())
+async def finish(sessionmaker: async_sessionmaker[AsyncSession], job_id: int, worker: str) -> str:
+    """The handler returned: `done`, or `cancelled` when it was asked to stop (it ended early)."""
+    ended = case((Job.cancel_requested, "cancelled"), else_="done")
+    error = case((Job.cancel_requested, "Cancelled."), else_="")
+    async with sessionmaker() as db, db.begin():
+        status = await db.scalar(
+            update(Job)
+            .where(Job.id == job_id, Job.locked_by == worker, Job.status == "running")
+            .values(status=ended, error=error, lease_until=None, finished_at=utcnow())
+            .returning(Job.status)
+            .execution_options(synchronize_session=False)
+        )
+    return status or "lost"
 
 
 async def cancelled(

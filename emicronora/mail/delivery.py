@@ -7,13 +7,24 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import anyio.from_thread
 import anyio.to_thread
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emicronora.mail.compose import ALWAYS_SENT, build_message
 from emicronora.mail.notify import session_reminders
-from emicronora.mail.transport import BOUNCE, FAIL, RETRY, SENT, UNTRIED, Outcome, Outgoing, deliver
+from emicronora.mail.transport import (
+    BOUNCE,
+    FAIL,
+    RETRY,
+    SENT,
+    UNTRIED,
+    OnOutcome,
+    Outcome,
+    Outgoing,
+    deliver,
+)
 from emicronora.models import OutboxEmail, User
 from emicronora.models.base import utcnow
 from emicronora.settings import Settings
@@ -138,21 +149,55 @@ async def _record(db: AsyncSession, row: OutboxEmail, outcome: Outcome, now: dat
         )
 
 
-def _build_and_deliver(rows: list[OutboxEmail], settings: Settings, now: datetime) -> list[Outcome]:
+def _build_and_deliver(
+    rows: list[OutboxEmail], settings: Settings, now: datetime, on_outcome: OnOutcome | None = None
+) -> list[Outcome]:
     """In a worker thread: MIME building and the mail server's pace both stay off the event loop."""
     batch = [Outgoing(row.id, row.to_address, build_message(row, settings, now)) for row in rows]
     budget_s = lease_for(settings).total_seconds() / 2
-    return deliver(settings.mail_server, settings.mail_from, batch, now, budget_s)
+    return deliver(settings.mail_server, settings.mail_from, batch, now, budget_s, on_outcome)
 
 
 async def deliver_due(
     sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, now: datetime | None = None
 ) -> DeliveryReport:
-    """Sends one batch of due messages; returns what happened to them."""
+    """Sends one batch of due messages, whatever their jobs; returns what happened to them."""
     now = now or utcnow()
-    report = DeliveryReport()
     async with sessionmaker() as db, db.begin():
         ids = await claim(db, now, lease=lease_for(settings))
+    return await _send_claimed(sessionmaker, settings, ids, now)
+
+
+async def deliver_ids(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    ids: list[int],
+    *,
+    retake: bool = False,
+    now: datetime | None = None,
+) -> DeliveryReport:
+    """Sends the messages of `ids` still waiting and due (the batch of a `mail.send` job). `retake`: also
+    those claimed by an earlier attempt of the same job, whose worker died (the job's lease says so)."""
+    now = now or utcnow()
+    waiting = [OutboxEmail.status == "pending", OutboxEmail.id.in_(ids)]
+    if not retake:
+        waiting.append(OutboxEmail.next_attempt_at <= now)
+    async with sessionmaker() as db, db.begin():
+        claimed = await db.scalars(
+            update(OutboxEmail)
+            .where(*waiting)
+            .values(next_attempt_at=now + lease_for(settings), attempts=OutboxEmail.attempts + 1)
+            .returning(OutboxEmail.id)
+            .execution_options(synchronize_session=False)
+        )
+        taken = sorted(claimed.all())
+    return await _send_claimed(sessionmaker, settings, taken, now)
+
+
+async def _send_claimed(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, ids: list[int], now: datetime
+) -> DeliveryReport:
+    report = DeliveryReport()
     if not ids:
         return report
     async with sessionmaker() as db:
@@ -171,13 +216,32 @@ async def deliver_due(
     skipped = {row.id for row in rows.values() if row.to_address in bounced and row.kind not in ALWAYS_SENT}
     outcomes = [Outcome(email_id, BOUNCE, "the address bounced earlier") for email_id in sorted(skipped)]
     to_send = [row for row in rows.values() if row.id not in skipped]
+    recorded: set[int] = set()
+
+    async def record(outcome: Outcome) -> None:
+        async with sessionmaker() as db, db.begin():
+            row = await db.get(OutboxEmail, outcome.email_id)
+            if row is not None:
+                await _record(db, row, outcome, now)
+        recorded.add(outcome.email_id)
+        report.add(outcome.result)
+
+    def record_from_thread(outcome: Outcome) -> None:
+        # What the server took is written down before the next message goes: a killed worker resends none.
+        if outcome.result in (SENT, BOUNCE, FAIL):
+            anyio.from_thread.run(record, outcome)
+
     if to_send:
-        outcomes += await anyio.to_thread.run_sync(_build_and_deliver, to_send, settings, now)
+        outcomes += await anyio.to_thread.run_sync(
+            _build_and_deliver, to_send, settings, now, record_from_thread
+        )
     async with sessionmaker() as db, db.begin():
         fresh = {
             row.id: row for row in (await db.scalars(select(OutboxEmail).where(OutboxEmail.id.in_(ids))))
         }
         for outcome in outcomes:
+            if outcome.email_id in recorded:
+                continue
             await _record(db, fresh[outcome.email_id], outcome, now)
             report.add(outcome.result)
     return report

@@ -1,68 +1,72 @@
-"""The mail worker: the background loop, started by the app's lifespan in every worker process, that delivers
-the outbox and queues the session reminders. The workers share the outbox safely (see `delivery`)."""
+"""The mail jobs, run by the worker processes: `mail.send` delivers a batch of outbox messages (queued with
+them, see `outbox.queue_sending`) and queues a later try for those the server asked to retry; the reminders of
+sessions about to start, and a sweep for messages left without a job, run every minute."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import select
 
-from emicronora.mail.delivery import check_reminders, deliver_due
-from emicronora.settings import Settings
+from emicronora.jobs.registry import JobContext, handler, periodic
+from emicronora.mail.delivery import check_reminders, deliver_ids
+from emicronora.mail.outbox import MAIL_QUEUE, SEND_KIND, queue_sending
+from emicronora.models import OutboxEmail
+from emicronora.models.base import utcnow
 
 log = logging.getLogger("emicronora.mail")
+# A pending message whose time passed this long ago has lost its job (or its worker died): it is queued again.
+STRANDED_AFTER = timedelta(minutes=5)
 
 
-class MailWorker:
-    """Started by the app's lifespan in every worker process; they share the outbox safely."""
+@handler(SEND_KIND, queue=MAIL_QUEUE)
+async def send(context: JobContext, payload: dict[str, Any]) -> None:
+    ids = [int(email_id) for email_id in payload["email_ids"]]
+    # A later attempt of this job follows a worker that died mid-batch: what it claimed is retaken (the job's
+    # lease guarantees that it is not still sending), what it recorded as sent is not.
+    report = await deliver_ids(context.sessionmaker, context.settings, ids, retake=context.attempt > 1)
+    if sum(report.counts.values()):
+        log.info("mail batch %s: %s", context.job_id, report.counts)
+    await queue_retries(context, ids)
 
-    def __init__(
-        self,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        settings: Settings,
-        *,
-        poll_seconds: float = 2.0,
-        reminder_seconds: float = 60.0,
-    ) -> None:
-        self.sessionmaker = sessionmaker
-        self.settings = settings
-        self.poll_seconds = poll_seconds
-        self.reminder_seconds = reminder_seconds
-        self._stopping = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
-        server = self.settings.mail_server
-        if server.scheme == "file":
-            log.warning("EMICRONORA_SMTP_URL is not set: e-mail is written to %s", server.folder)
-        self._task = asyncio.create_task(self._run(), name="mail-worker")
+async def queue_retries(context: JobContext, ids: list[int]) -> None:
+    """The messages the server asked to try again later get a job at their next attempt's time."""
+    async with context.sessionmaker() as db, db.begin():
+        rows = await db.execute(
+            select(OutboxEmail.id, OutboxEmail.next_attempt_at).where(
+                OutboxEmail.id.in_(ids), OutboxEmail.status == "pending"
+            )
+        )
+        later: dict[datetime, list[int]] = defaultdict(list)
+        for email_id, at in rows:
+            later[at].append(email_id)
+        for at, waiting in later.items():
+            await queue_sending(db, waiting, run_after=at)
 
-    async def stop(self) -> None:
-        if self._task is None:
-            return
-        self._stopping.set()
-        # A batch being sent is finished rather than cut off, so that no message goes out twice.
-        try:
-            await asyncio.wait_for(asyncio.shield(self._task), timeout=self.settings.mail_server.timeout + 5)
-        except TimeoutError:
-            self._task.cancel()
 
-    async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        next_reminders = loop.time()
-        while not self._stopping.is_set():
-            try:
-                if loop.time() >= next_reminders:
-                    await check_reminders(self.sessionmaker, self.settings)
-                    next_reminders = loop.time() + self.reminder_seconds
-                report = await deliver_due(self.sessionmaker, self.settings)
-                if sum(report.counts.values()):
-                    # More may be due right away: a schedule publication queues hundreds at once.
-                    continue
-            except Exception:
-                # The database or the mail server is down: keep the worker alive and try again.
-                log.exception("mail worker round failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), timeout=self.poll_seconds)
+@handler("mail.reminders", queue=MAIL_QUEUE)
+async def reminders(context: JobContext, _payload: dict[str, Any]) -> None:
+    await check_reminders(context.sessionmaker, context.settings)
+
+
+@handler("mail.sweep", queue=MAIL_QUEUE)
+async def sweep(context: JobContext, _payload: dict[str, Any]) -> None:
+    """Messages written before the job system, or whose jobs were lost, are not left waiting for ever."""
+    now = utcnow()
+    async with context.sessionmaker() as db, db.begin():
+        stranded = await db.scalars(
+            select(OutboxEmail.id).where(
+                OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now - STRANDED_AFTER
+            )
+        )
+        ids = sorted(stranded.all())
+        if ids:
+            await queue_sending(db, ids, run_after=now)
+
+
+periodic("mail.reminders", timedelta(minutes=1))
+periodic("mail.sweep", timedelta(minutes=5))

@@ -1,5 +1,6 @@
 """Queuing a message in the caller's transaction: who may get which mail, its row rendered in the
-recipient's language, and the INSERT that leaves out a message already queued (its dedupe key)."""
+recipient's language, the INSERT that leaves out a message already queued (its dedupe key), and the job that
+sends it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from emicronora.jobs.queue import enqueue
 from emicronora.mail.compose import ALWAYS_SENT, compose, recipient_locale
 from emicronora.models import EMAIL_KINDS, OutboxEmail, User
 from emicronora.models.base import utcnow
@@ -20,6 +22,9 @@ from emicronora.settings import Settings
 MAX_DEDUPE_KEY = 200
 # Rows per INSERT: well under the bound-parameter limits of SQLite and PostgreSQL.
 INSERT_CHUNK = 200
+# Messages per `mail.send` job: one connection to the mail server sends them all.
+JOB_BATCH = 25
+SEND_KIND, MAIL_QUEUE = "mail.send", "mail"
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,17 @@ async def insert_emails(db: AsyncSession, rows: Sequence[dict[str, Any]]) -> lis
             .returning(OutboxEmail.id)
         )
         ids += (await db.scalars(statement)).all()
+    await queue_sending(db, ids)
     return ids
+
+
+async def queue_sending(db: AsyncSession, ids: Sequence[int], run_after: datetime | None = None) -> None:
+    """The jobs that deliver these messages, in the same transaction as their rows: a message leaves only if
+    its cause commits, and is sent by one job (keyed by its first message and time)."""
+    for start in range(0, len(ids), JOB_BATCH):
+        batch = sorted(ids[start : start + JOB_BATCH])
+        key = f"mail:{batch[0]}" if run_after is None else f"mail:{batch[0]}@{run_after.isoformat()}"
+        await enqueue(db, SEND_KIND, {"email_ids": batch}, key=key, queue=MAIL_QUEUE, run_after=run_after)
 
 
 async def queue_email(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -65,8 +66,17 @@ def _send_one(smtp: smtplib.SMTP, sender: str, item: Outgoing) -> Outcome:
     return Outcome(item.email_id, SENT)
 
 
+# Told of each message the server took or refused for good, before the next one is offered: the caller records
+# it at once, so that a worker killed mid-batch sends none of those again.
+OnOutcome = Callable[[Outcome], None]
+
+
 def _send_smtp(
-    server: MailServer, sender: str, batch: list[Outgoing], budget_s: float | None = None
+    server: MailServer,
+    sender: str,
+    batch: list[Outgoing],
+    budget_s: float | None = None,
+    on_outcome: OnOutcome | None = None,
 ) -> list[Outcome]:
     outcomes: list[Outcome] = []
     smtp: smtplib.SMTP | None = None
@@ -90,6 +100,8 @@ def _send_smtp(
                 if outcome.result == BOUNCE:
                     bounced[item.to_address] = outcome.error
                 outcomes.append(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
             except (smtplib.SMTPException, OSError) as error:
                 # The server is unreachable, refuses us (sender, login) or dropped the line: nothing in this
                 # batch can go now, and every message is tried again later.
@@ -109,7 +121,9 @@ def _send_smtp(
     return outcomes
 
 
-def _write_files(server: MailServer, batch: list[Outgoing], now: datetime) -> list[Outcome]:
+def _write_files(
+    server: MailServer, batch: list[Outgoing], now: datetime, on_outcome: OnOutcome | None = None
+) -> list[Outcome]:
     assert server.folder is not None
     outcomes: list[Outcome] = []
     try:
@@ -124,14 +138,21 @@ def _write_files(server: MailServer, batch: list[Outgoing], now: datetime) -> li
             outcomes.append(Outcome(item.email_id, RETRY, f"{type(error).__name__}: {error}"))
         else:
             outcomes.append(Outcome(item.email_id, SENT))
+            if on_outcome is not None:
+                on_outcome(outcomes[-1])
     return outcomes
 
 
 def deliver(
-    server: MailServer, mail_from: str, batch: list[Outgoing], now: datetime, budget_s: float | None = None
+    server: MailServer,
+    mail_from: str,
+    batch: list[Outgoing],
+    now: datetime,
+    budget_s: float | None = None,
+    on_outcome: OnOutcome | None = None,
 ) -> list[Outcome]:
     """Blocking: run it in a worker thread. One connection for the batch; no new message is started once
     `budget_s` seconds have passed (the first one always is)."""
     if server.scheme == "file":
-        return _write_files(server, batch, now)
-    return _send_smtp(server, parseaddr(mail_from)[1], batch, budget_s)
+        return _write_files(server, batch, now, on_outcome)
+    return _send_smtp(server, parseaddr(mail_from)[1], batch, budget_s, on_outcome)

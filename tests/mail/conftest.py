@@ -103,7 +103,7 @@ def smtp_server() -> Iterator[MailServer]:
 
 @pytest.fixture
 def settings(settings: Settings, smtp_server: MailServer) -> Settings:
-    """Every mail test sends to the local SMTP server, the app's background worker included."""
+    """Every mail test sends to the local SMTP server, the job worker included."""
     return replace(settings, smtp_url=f"smtp://127.0.0.1:{smtp_server.port}?timeout=5")
 
 
@@ -120,7 +120,7 @@ async def pending_count(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
 async def deliver_all(
     sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, within: float = 10.0
 ) -> None:
-    """Delivers whatever is due now, alongside the app's own worker when it runs, until nothing is pending
+    """Delivers whatever is due now, alongside the job worker when it runs, until nothing is pending
     (a message waiting for a later retry counts as pending: use deliver_due with a later `now` for those)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within

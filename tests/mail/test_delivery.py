@@ -15,9 +15,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from emicronora.jobs.worker import Worker
 from emicronora.mail import delivery, outbox
 from emicronora.mail.delivery import MAX_ATTEMPTS, backoff, deliver_due
-from emicronora.models import OutboxEmail, User
+from emicronora.models import Job, OutboxEmail, User
 from tests.conftest import PASSWORD, post_form
 from tests.mail.conftest import MailServer, _free_port
 
@@ -159,7 +160,7 @@ async def test_without_a_server_each_message_is_written_to_the_folder(
 
 
 async def test_pages_are_served_while_the_mail_server_holds_a_message(
-    client: httpx.AsyncClient, sessionmaker, smtp_server: MailServer
+    client: httpx.AsyncClient, sessionmaker, smtp_server: MailServer, job_worker: Worker
 ) -> None:
     """The server holds DATA for up to 30 s: a page that waited on the delivery would come after it."""
     smtp_server.go_on.clear()
@@ -178,8 +179,8 @@ async def test_pages_are_served_while_the_mail_server_holds_a_message(
         },
         token_from="/register",
     )
-    assert response.status_code == 303
-    # The app's own worker is now inside DATA, held by the server.
+    assert response.status_code == 200 and 'data-testid="registration-sent"' in response.text
+    # The job worker, sending the message's job (queued with it), is now inside DATA, held by the server.
     assert await asyncio.to_thread(smtp_server.in_data.wait, 10)
     page = await client.get("/login")
     assert page.status_code == 200
@@ -220,3 +221,41 @@ async def test_a_slow_batch_starts_no_message_after_half_its_lease(
     # Due again at once, and sent by the next round.
     assert all(r.next_attempt_at == now for r in stored[1:])
     assert (await deliver_due(sessionmaker, quick, now)).counts["sent"] == 2
+
+
+async def test_a_message_is_sent_once_by_the_job_queued_with_it(
+    sessionmaker, settings, make_user, smtp_server: MailServer
+) -> None:
+    user = await make_user(ADA)
+    email_id = await queue_reminder(sessionmaker, settings, user.id)
+    async with sessionmaker() as db:
+        [job] = (await db.scalars(select(Job))).all()
+    assert (job.kind, job.key, job.payload) == ("mail.send", f"mail:{email_id}", {"email_ids": [email_id]})
+    worker = Worker(sessionmaker, settings, queues=["mail"], periodic=False)
+    assert await worker.run_one()
+    assert not await worker.run_one()
+    assert [r.message["Subject"] for r in smtp_server.to(ADA)] == [(await rows(sessionmaker))[0].subject]
+    # The sweep's job for the same message, or a retry of the job, sends nothing more.
+    async with sessionmaker() as db, db.begin():
+        await outbox.queue_sending(db, [email_id], run_after=datetime.now(UTC))
+    assert await worker.run_one()
+    assert len(smtp_server.to(ADA)) == 1
+    [row] = await rows(sessionmaker)
+    assert (row.status, row.attempts) == ("sent", 1)
+
+
+async def test_a_message_refused_for_now_gets_a_later_job(
+    sessionmaker, settings, make_user, smtp_server: MailServer
+) -> None:
+    user = await make_user(ADA)
+    email_id = await queue_reminder(sessionmaker, settings, user.id)
+    smtp_server.busy_once.add(ADA)
+    worker = Worker(sessionmaker, settings, queues=["mail"], periodic=False)
+    assert await worker.run_one()
+    [row] = await rows(sessionmaker)
+    async with sessionmaker() as db:
+        later = (await db.scalars(select(Job).where(Job.status == "queued"))).all()
+    assert [(job.payload, job.run_after) for job in later] == [
+        ({"email_ids": [email_id]}, row.next_attempt_at)
+    ]
+    assert row.next_attempt_at > datetime.now(UTC) + timedelta(seconds=50)
