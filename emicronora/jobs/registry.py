@@ -21,6 +21,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "emicronora.mail.jobs",
     "emicronora.exports.jobs",
     "emicronora.dashboard.jobs",
+    "emicronora.b2b.meetings.jobs",
     "emicronora.b2b.scheduling.jobs",
 )
 

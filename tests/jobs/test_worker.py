@@ -165,3 +165,25 @@ async def test_a_periodic_job_runs_once_per_period_with_two_workers(
     await first.queue_periodic(now + timedelta(hours=1))
     assert await first.run_one()
     assert await effects(sessionmaker, "test.tick") == 2
+
+
+async def test_the_application_s_periodic_jobs_are_queued_once_and_run(
+    sessionmaker: Maker, settings: Settings
+) -> None:
+    """Every periodic kind of the application has its handler and runs without error on an empty database."""
+    worker = Worker(sessionmaker, settings, name="w1")
+    await asyncio.gather(worker.queue_periodic(), Worker(sessionmaker, settings, name="w2").queue_periodic())
+    while await worker.run_one():
+        pass
+    async with sessionmaker() as db:
+        jobs = (await db.scalars(select(Job).order_by(Job.kind))).all()
+    assert {job.kind for job in jobs} >= {
+        "b2b.expire_requests",
+        "dashboard.keep_attendance",
+        "exports.remove_expired",
+        "jobs.prune",
+        "mail.reminders",
+        "mail.sweep",
+    }
+    assert len(jobs) == len({job.kind for job in jobs})
+    assert {job.status for job in jobs} == {"done"}
