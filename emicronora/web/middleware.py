@@ -53,6 +53,11 @@ class SecurityHeadersMiddleware:
                 headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
                 if self.https:
                     headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+                page = headers.get("content-type", "").startswith("text/html")
+                if page and scope.get("state", {}).get("user") is not None:
+                    # A page shown to a logged-in person holds their data (video rooms, the secret feed
+                    # address, leads): no cache keeps it, and Back after logout asks the server again.
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
