@@ -43,9 +43,16 @@ from emicronora.programme.routes import routes as programme_routes
 from emicronora.settings import PROJECT_ROOT, Settings
 from emicronora.showroom.routes import organiser_routes as showroom_organiser_routes
 from emicronora.showroom.routes import routes as showroom_routes
+from emicronora.videos.routes import large_bodies as video_large_bodies
 from emicronora.videos.routes import routes as video_routes
 from emicronora.web.errors import EXCEPTION_HANDLERS
-from emicronora.web.middleware import CSRFMiddleware, SecurityHeadersMiddleware, VisitorMiddleware
+from emicronora.web.middleware import (
+    BodyLimitMiddleware,
+    CSRFMiddleware,
+    LargeBody,
+    SecurityHeadersMiddleware,
+    VisitorMiddleware,
+)
 from emicronora.web.templating import create_templates
 
 # One line per area. An area's URL table is its routes.py: `routes`, and `organiser_routes` for its pages
@@ -80,6 +87,9 @@ ORGANISER_ROUTES: list[BaseRoute] = [
     *b2b_scheduling_organiser_routes,
     *job_organiser_routes,
 ]
+
+# The public routes whose request body may pass the general cap (max_body_bytes), each up to its own.
+LARGE_BODIES: list[LargeBody] = [*video_large_bodies]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -121,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     middleware = [
         Middleware(SecurityHeadersMiddleware, settings=settings),
+        Middleware(BodyLimitMiddleware, settings=settings, larger=LARGE_BODIES),
         Middleware(CSRFMiddleware, settings=settings),
         Middleware(VisitorMiddleware),
     ]

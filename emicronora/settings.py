@@ -104,6 +104,8 @@ class Settings:
     # At least what the argon2 library recommends (RFC 9106's second choice); tests lower them.
     argon2_time_cost: int = field(default=3, metadata=_range(1, 100))
     argon2_memory_kib: int = field(default=65536, metadata=_range(8, 4 * 1024 * 1024))
+    # How many argon2 hashes (of argon2_memory_kib each) a process computes at once; more logins wait.
+    argon2_max_parallel: int = field(default=2, metadata=_range(1, 256))
     # smtp://user:pass@host:587?starttls=1, smtps://host or file:///folder; empty: <media_dir>/mail.
     smtp_url: str = field(default="", repr=False)
     mail_from: str = "e-Micronora <noreply@e-micronora.example>"

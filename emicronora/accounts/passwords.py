@@ -1,11 +1,18 @@
-"""argon2id password hashing, run in a worker thread so that a login never stalls the event loop."""
+"""argon2id password hashing, run in a worker thread so that a login never stalls the event loop. Each hash
+takes `argon2_memory_kib` of memory: at most `argon2_max_parallel` run at once in a process, the others wait
+their turn, so that a burst of logins queues instead of taking memory without bound."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+from collections.abc import Callable
 from functools import cache
+from typing import TypeVar
+from weakref import WeakKeyDictionary
 
 import anyio.to_thread
+from anyio import CapacityLimiter
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -46,18 +53,40 @@ def hasher_for(settings: Settings) -> PasswordHasher:
     return _hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
 
 
+T = TypeVar("T")
+
+# One limiter per event loop (and size): an anyio limiter belongs to the loop that waits on it.
+_limiters: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, CapacityLimiter]] = WeakKeyDictionary()
+
+
+def limiter_for(settings: Settings) -> CapacityLimiter:
+    """What queues the hashes of this event loop: at most `argon2_max_parallel` at once."""
+    by_size = _limiters.setdefault(asyncio.get_running_loop(), {})
+    size = settings.argon2_max_parallel
+    if size not in by_size:
+        by_size[size] = CapacityLimiter(size)
+    return by_size[size]
+
+
+async def _in_turn(work: Callable[[], T], settings: Settings) -> T:
+    return await anyio.to_thread.run_sync(work, limiter=limiter_for(settings))
+
+
 async def hash_password(password: str, settings: Settings) -> str:
-    return await anyio.to_thread.run_sync(hasher_for(settings).hash, password)
+    hasher = hasher_for(settings)
+    return await _in_turn(lambda: hasher.hash(password), settings)
 
 
 async def verify_password(password_hash: str, password: str, settings: Settings) -> bool:
+    hasher = hasher_for(settings)
+
     def verify() -> bool:
         try:
-            return hasher_for(settings).verify(password_hash, password)
+            return hasher.verify(password_hash, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
-    return await anyio.to_thread.run_sync(verify)
+    return await _in_turn(verify, settings)
 
 
 # A real hash to check against when the account does not exist, so that timing does not reveal which

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
+from emicronora.media.queries import MIB
+from emicronora.settings import Settings
 from emicronora.videos.views import display, files, manage
 from emicronora.videos.views.manage import AREA
+from emicronora.web.middleware import LargeBody
 
 VIDEO = AREA + "/{video_id:int}"
+
+
+def _video_cap(settings: Settings) -> int:
+    return settings.max_video_mb * MIB
+
+
+upload = Route(VIDEO + "/file", files.upload_file, methods=["PUT"])
+# The only body allowed past the general cap (max_body_bytes): the video file, up to the video cap.
+large_bodies = [LargeBody(upload, _video_cap)]
 
 routes: list[BaseRoute] = [
     Route("/videos", display.gallery, methods=["GET"]),
@@ -17,7 +29,7 @@ routes: list[BaseRoute] = [
     Route(AREA + "/new", manage.new_video, methods=["GET", "POST"]),
     Route(VIDEO + "/edit", manage.edit_video, methods=["GET", "POST"]),
     Route(VIDEO + "/upload", files.upload_page, methods=["GET"]),
-    Route(VIDEO + "/file", files.upload_file, methods=["PUT"]),
+    upload,
     Route(VIDEO + "/poster", files.poster, methods=["POST"]),
     Route(VIDEO + "/poster/remove", files.remove_poster, methods=["POST"]),
     Route(VIDEO + "/publish", manage.publish, methods=["POST"]),

@@ -6,18 +6,21 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import HTTPConnection
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emicronora.accounts import sessions
 from emicronora.i18n import DEFAULT_LOCALE, LOCALES, current_locale, gettext_
 from emicronora.settings import Settings
+from emicronora.web.formtoken import TooLarge, read_token
 
 ANON_COOKIE = "em_anon"
 LOCALE_COOKIE = "em_lang"
@@ -84,9 +87,103 @@ async def _plain_response(send: Send, status: int, text: str, as_json: bool) -> 
     await send({"type": "http.response.body", "body": body})
 
 
+@dataclass(frozen=True)
+class LargeBody:
+    """A route that may receive a body over the general cap (`max_body_bytes`), up to its own `cap`. The
+    route must be at the top of the URL table (not under a Mount): it is matched before routing."""
+
+    route: Route
+    cap: Callable[[Settings], int]
+
+
+class BodyTooLarge(Exception):
+    """The request's body passed its cap while it streamed; BodyLimitMiddleware answers 413."""
+
+
+class BodyLimitMiddleware:
+    """Caps every request body while it streams: a declared Content-Length over the cap is answered 413 before
+    anything is read; without one, the body is cut as soon as it passes the cap. Only the routes listed in
+    `larger` may go past `max_body_bytes`, each up to its own cap; what the client sends (a header, a
+    method) never lifts it."""
+
+    def __init__(self, app: ASGIApp, settings: Settings, larger: Sequence[LargeBody] = ()) -> None:
+        self.app = app
+        self.settings = settings
+        self.larger = tuple(larger)
+
+    def limit_for(self, scope: Scope) -> int:
+        for large in self.larger:
+            match, _child = large.route.matches(scope)
+            if match is Match.FULL:
+                return large.cap(self.settings)
+        return self.settings.max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope)
+        headers = HTTPConnection(scope).headers
+        # Scripts (the video upload, the API) send the CSRF token in a header and read a JSON answer.
+        wants_json = scope["path"].startswith("/api/") or CSRF_HEADER in headers
+        declared = headers.get("content-length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
+            await self._too_large(scope, send, wants_json)
+            return
+        started = False
+
+        async def send_started(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, capped_receive(receive, limit), send_started)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._too_large(scope, send, wants_json)
+
+    async def _too_large(self, scope: Scope, send: Send, as_json: bool) -> None:
+        # Before the visitor is known: the language chosen in the cookie, or the site's.
+        locale = HTTPConnection(scope).cookies.get(LOCALE_COOKIE, "")
+        reset = current_locale.set(locale if locale in LOCALES else self.settings.default_locale)
+        try:
+            message = gettext_("What you sent is too large.")
+        finally:
+            current_locale.reset(reset)
+        # The rest of the body never reaches the app: the server drops it as it arrives (closing at once
+        # instead would reset the connection, and the client, still sending, could lose this answer).
+        await _plain_response(send, 413, message, as_json)
+
+
+def capped_receive(receive: Receive, limit: int) -> Receive:
+    """`receive`, cut once the body passes `limit` bytes. The piece that passes it is handed on with just
+    one byte over, so that a handler that checks its own cap as it streams (with a clearer message) sees it;
+    asking for more after that raises BodyTooLarge, and nothing more is pulled from the client."""
+    seen = 0
+    passed = False
+
+    async def wrapped() -> Message:
+        nonlocal seen, passed
+        if passed:
+            raise BodyTooLarge
+        message = await receive()
+        if message["type"] != "http.request":
+            return message
+        body: bytes = message.get("body", b"")
+        seen += len(body)
+        if seen <= limit:
+            return message
+        passed = True
+        return {"type": "http.request", "body": body[: len(body) - (seen - limit) + 1], "more_body": True}
+
+    return wrapped
+
+
 class CSRFMiddleware:
-    """Signed double-submit CSRF tokens bound to the visitor's session (or anonymous) cookie, plus a cap on
-    request bodies. The token is checked here, for every unsafe method, so no handler can forget it."""
+    """Signed double-submit CSRF tokens bound to the visitor's session (or anonymous) cookie. The token is
+    checked here, for every unsafe method, so no handler can forget it."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -113,19 +210,25 @@ class CSRFMiddleware:
             header_token = conn.headers.get(CSRF_HEADER)
             if header_token is not None:
                 # Scripts (uploads with a progress bar) send the token in a header: the body is not read here,
-                # so that a large upload streams to its handler, which enforces its own size cap.
+                # so that it streams to its handler; BodyLimitMiddleware caps it while it streams.
                 token: str | None = header_token
             else:
-                declared = conn.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > self.settings.max_body_bytes:
-                    await _plain_response(send, 413, "Request body too large.", wants_json)
+                declared = conn.headers.get("content-length", "")
+                if declared.isascii() and declared.isdigit() and int(declared) > self.settings.max_body_bytes:
+                    await _plain_response(send, 413, gettext_("What you sent is too large."), wants_json)
                     return
-                body = await _read_body(receive, self.settings.max_body_bytes)
-                if body is None:
-                    await _plain_response(send, 413, "Request body too large.", wants_json)
+                # A form is read only until its token, and never past the general cap, whatever larger cap
+                # its route has: a page's forms carry the token first, so the rest streams to the handler.
+                try:
+                    token, receive = await read_token(
+                        conn.headers.get("content-type", ""),
+                        receive,
+                        CSRF_FIELD,
+                        self.settings.max_body_bytes,
+                    )
+                except TooLarge:
+                    await _plain_response(send, 413, gettext_("What you sent is too large."), wants_json)
                     return
-                receive = _replay(body)
-                token = await _form_token(scope, body)
             if not token or not hmac.compare_digest(token, expected):
                 await _plain_response(
                     send,
@@ -155,52 +258,6 @@ class CSRFMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
-
-    return receive
-
-
-async def _form_token(scope: Scope, body: bytes) -> str | None:
-    content_type = HTTPConnection(scope).headers.get("content-type", "")
-    if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        return None
-    request = Request(scope, receive=_replay(body))
-    try:
-        form = await request.form()
-    except Exception:
-        return None
-    try:
-        value = form.get(CSRF_FIELD)
-        return value if isinstance(value, str) else None
-    finally:
-        await form.close()
 
 
 class VisitorMiddleware:

@@ -1,7 +1,8 @@
 """The files of a video in the exhibitor area: the upload page, the upload itself, the poster.
 
 The file is sent by `static/js/upload.js` as the raw body of a PUT, with the CSRF token in a header: the CSRF
-middleware then lets the body stream to `upload_file`, which enforces its own caps. The poster is a small
+middleware then lets the body stream to `upload_file`, which enforces its own caps. Its route is the only one
+whose body may pass the general cap (`large_bodies` in routes.py), up to the video cap. The poster is a small
 image in an ordinary form.
 """
 
@@ -96,6 +97,8 @@ async def poster(request: Request) -> Response:
     user = area_user(request)
     video = await manageable_or_404(request, user)
     form, upload = await streaming.read_form_with_image(request, "poster")
+    if not form.ok:
+        return await render_edit(request, user, video, poster_form=form, status_code=413)
     if upload is None:
         form.error("poster", _("Choose an image file."))
         return await render_edit(request, user, video, poster_form=form, status_code=400)
