@@ -99,6 +99,11 @@ class Settings:
     login_max_failures_per_account: int = field(default=5, metadata=_range(1, 1_000))
     login_max_failures_per_ip: int = field(default=20, metadata=_range(1, 100_000))
     login_window_minutes: int = field(default=15, metadata=_range(1, 24 * 60))
+    # Registrations (valid forms) from one address and for one e-mail address: each costs a password hash and
+    # a message, and the per-address count also caps the mail that the owner of a known address receives.
+    registration_max_per_ip: int = field(default=20, metadata=_range(1, 100_000))
+    registration_max_per_address: int = field(default=3, metadata=_range(1, 1_000))
+    registration_window_minutes: int = field(default=60, metadata=_range(1, 24 * 60))
     # Forms, including an image or two; video uploads stream past this limit with their own cap.
     max_body_bytes: int = field(default=10 * 1024 * 1024, metadata=_range(1024, 1024**3))
     # At least what the argon2 library recommends (RFC 9106's second choice); tests lower them.

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from emicronora.accounts import passwords
 from emicronora.accounts.emails import EMAIL_PATTERN, MAX_EMAIL, normalise_email
-from emicronora.accounts.queries import find_user_by_email
 from emicronora.forms import Form
 from emicronora.i18n import _, babel_locale
 from emicronora.models import User
@@ -36,7 +33,9 @@ class Registration:
     password: str
 
 
-async def validate_registration(db: AsyncSession, form: Form) -> Registration | None:
+def validate_registration(form: Form) -> Registration | None:
+    """The registration, or None with the reasons by the fields. Whether the address already has an account
+    is not checked here: the form must not tell (see operations.register)."""
     name = form.text("name", max_length=120)
     email = normalise_email(form.text("email", max_length=MAX_EMAIL))
     company = form.text("company", max_length=200)
@@ -46,8 +45,6 @@ async def validate_registration(db: AsyncSession, form: Form) -> Registration | 
     password = form.values.get("password", "")
     if email and not EMAIL_PATTERN.match(email):
         form.error("email", _("Enter a valid e-mail address."))
-    elif email and await find_user_by_email(db, email) is not None:
-        form.error("email", _("An account already exists with this e-mail address. Log in instead."))
     problem = passwords.password_problem(password, email=email, name=name)
     if problem:
         form.error("password", problem)

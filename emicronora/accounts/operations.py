@@ -1,10 +1,14 @@
-"""Account operations shared by the web handlers and the CLI. Each runs inside the caller's transaction."""
+"""Account operations shared by the web handlers and the CLI. Each runs inside the caller's transaction, apart
+from registration and login, which take a sessionmaker: their attempt is counted and committed before the
+password hashing it guards."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emicronora.accounts import passwords, ratelimit, sessions
 from emicronora.accounts.emails import MAX_EMAIL, normalise_email
@@ -45,17 +49,46 @@ async def create_user(
     return user
 
 
+class RegistrationThrottled(Exception):
+    pass
+
+
 async def register(
-    db: AsyncSession, form: Form, settings: Settings, now: datetime, locale: str
-) -> User | None:
-    """Creates the account of a valid registration form and mails the link that confirms the address; None,
-    with the reasons by the fields, when the form is refused."""
-    registration = await validate_registration(db, form)
+    sessionmaker: async_sessionmaker[AsyncSession],
+    form: Form,
+    ip: str,
+    settings: Settings,
+    now: datetime,
+    locale: str,
+) -> bool:
+    """Takes a registration form: False, with the reasons by the fields, when it is refused. A valid form gets
+    the same answer whether its address has an account or not, so that nobody learns from the page who is
+    registered: a new address gets its account and the link that confirms it, a known one a message telling
+    its owner. Raises RegistrationThrottled, before any work, past the limits per connection and address."""
+    registration = validate_registration(form)
     if registration is None:
-        return None
-    user = await create_user(db, registration, settings, now, locale=locale)
-    await notify.confirmation(db, user, settings, now)
-    return user
+        return False
+    budget = ratelimit.registration_budget(registration.email, ip, settings)
+    try:
+        await ratelimit.take_apart(sessionmaker, budget, now)
+    except ratelimit.Throttled:
+        raise RegistrationThrottled() from None
+    try:
+        async with sessionmaker() as db, db.begin():
+            owner = await find_user_by_email(db, registration.email)
+            if owner is None:
+                user = await create_user(db, registration, settings, now, locale=locale)
+                await notify.confirmation(db, user, settings, now)
+            else:
+                # The hash a new account costs: the time of the answer does not tell either.
+                await passwords.hash_password(registration.password, settings)
+                await notify.account_exists(db, owner, settings, now)
+    except IntegrityError:
+        # A parallel request registered the same address first; its owner hears of it from that request.
+        async with sessionmaker() as db:
+            if await find_user_by_email(db, registration.email) is None:
+                raise
+    return True
 
 
 class LoginThrottled(Exception):
@@ -63,23 +96,43 @@ class LoginThrottled(Exception):
 
 
 async def authenticate(
-    db: AsyncSession, email: str, password: str, ip: str, settings: Settings, now: datetime
+    sessionmaker: async_sessionmaker[AsyncSession],
+    email: str,
+    password: str,
+    ip: str,
+    settings: Settings,
+    now: datetime,
 ) -> User | None:
-    """The user for these credentials, or None. Raises LoginThrottled after too many recent failures.
-
-    Failures are recorded by the caller's transaction, so call it in a transaction that commits even when
-    the login fails."""
+    """The user for these credentials, or None. The attempt is counted first, in a transaction of its own,
+    and LoginThrottled raised past the limits per account and per connection: however many guesses arrive at
+    once, no more than the limit's worth of passwords are checked. A failure by anyone counts against the
+    account, so guesses from elsewhere pause its owner's logins too, for the window; a reset link (sent to the
+    owner's mailbox) lifts the pause. An unknown or disabled account costs one password check like any other,
+    so the time of the answer tells nothing. A password hashed with other argon2 parameters than the settings'
+    is hashed again with them."""
     email = normalise_email(email)[:MAX_EMAIL]
-    if await ratelimit.login_blocked(db, email, ip, settings, now):
-        raise LoginThrottled()
-    user = await find_user_by_email(db, email)
-    if user is None:
+    try:
+        await ratelimit.take_apart(sessionmaker, ratelimit.login_budget(email, ip, settings), now)
+    except ratelimit.Throttled:
+        raise LoginThrottled() from None
+    # No connection is held while the password is checked: a burst of logins waiting for their turn at
+    # argon2 must not take the pool from the other pages.
+    async with sessionmaker() as db:
+        user = await find_user_by_email(db, email)
+    if user is None or not user.is_active:
         await passwords.dummy_verify(settings)
-    elif user.is_active and await passwords.verify_password(user.password_hash, password, settings):
-        await ratelimit.forget_failures(db, email, now, settings)
-        return user
-    await ratelimit.record_failure(db, email, ip, now)
-    return None
+        return None
+    if not await passwords.verify_password(user.password_hash, password, settings):
+        return None
+    rehashed = None
+    if passwords.hasher_for(settings).check_needs_rehash(user.password_hash):
+        rehashed = await passwords.hash_password(password, settings)
+    async with sessionmaker() as db, db.begin():
+        if rehashed is not None:
+            await db.execute(update(User).where(User.id == user.id).values(password_hash=rehashed))
+            user.password_hash = rehashed
+        await ratelimit.forget_login_failures(db, email, now, settings)
+    return user
 
 
 async def change_password(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.accounts import passwords, ratelimit, sessions
@@ -14,13 +13,9 @@ from emicronora.accounts.forms import new_password_ok
 from emicronora.accounts.queries import find_user_by_email
 from emicronora.forms import Form
 from emicronora.mail import notify, tokens
-from emicronora.models import LoginAttempt, User
+from emicronora.models import User
 from emicronora.settings import Settings
 
-# Reset requests are counted with the failed logins, under this marker instead of an address: a flood from
-# one connection is slowed across workers and restarts.
-RESET_MARKER = "#password-reset"
-MAX_RESETS_PER_IP = 10
 # Per account: enough for a lost message, too few to fill someone's mailbox.
 MAX_RESETS_PER_ACCOUNT = 3
 
@@ -46,17 +41,13 @@ async def confirm_email(db: AsyncSession, secret: str, now: datetime) -> User:
 
 async def request_reset(db: AsyncSession, email: str, ip: str, settings: Settings, now: datetime) -> None:
     """Mails a reset link when the address belongs to an active account. The caller answers the same either
-    way, so that the form does not tell who has an account. Raises ResetThrottled, before writing anything,
-    for a connection that asks too often."""
-    since = now - timedelta(minutes=settings.login_window_minutes)
-    from_ip = await db.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.email == RESET_MARKER, LoginAttempt.ip == ip[:45], LoginAttempt.at >= since)
-    )
-    if (from_ip or 0) >= MAX_RESETS_PER_IP:
-        raise ResetThrottled()
-    db.add(LoginAttempt(email=RESET_MARKER, ip=ip[:45], at=now))
+    way, so that the form does not tell who has an account. Raises ResetThrottled, before any other work,
+    for a connection that asks too often (the caller's transaction then rolls back). Requests have a budget
+    of their own: they never use up the connection's logins."""
+    try:
+        await ratelimit.take(db, ratelimit.reset_budget(ip, settings), now)
+    except ratelimit.Throttled:
+        raise ResetThrottled() from None
     user = await find_user_by_email(db, normalise_email(email)[:MAX_EMAIL])
     if user is None or not user.is_active:
         return
@@ -87,6 +78,6 @@ async def reset_password(
     user.email_bounced_at = None
     await tokens.revoke_all(db, user.id, "reset", now)
     await sessions.close_all_sessions(db, user.id)
-    await ratelimit.forget_failures(db, user.email, now, settings)
+    await ratelimit.forget_login_failures(db, user.email, now, settings)
     await notify.password_changed(db, user, settings, now)
     return user

@@ -22,15 +22,23 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def cookie_name(name: str, settings: Settings) -> str:
+    """The name of a cookie that identifies the visitor. Over https it carries the `__Host-` prefix: the
+    browser then keeps it only if it is Secure, for the whole site (Path=/) and set by this very host (no
+    Domain), so that a sibling subdomain or a plain-http page cannot plant one (session fixation). Plain http
+    (development) keeps the bare name, which browsers would refuse with the prefix."""
+    return f"__Host-{name}" if settings.https else name
+
+
 def session_cookie(token: str, settings: Settings) -> str:
-    cookie = f"{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax"
+    cookie = f"{cookie_name(SESSION_COOKIE, settings)}={token}; Path=/; HttpOnly; SameSite=Lax"
     if settings.https:
         cookie += "; Secure"
     return cookie
 
 
 def expired_cookie(settings: Settings) -> str:
-    cookie = f"{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+    cookie = f"{cookie_name(SESSION_COOKIE, settings)}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
     if settings.https:
         cookie += "; Secure"
     return cookie

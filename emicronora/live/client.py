@@ -109,7 +109,7 @@ async def _login_still_valid(websocket: WebSocket, hub: RoomHub) -> bool:
     """The socket outlives the handshake's check: a logout, a password change, a disabled account or a
     timeout ends the login session, and the room must stop taking that person's actions too. The rules are the
     pages' own, and an action in the room counts as activity, as a page would (a write: SQLite's turn)."""
-    token = websocket.cookies.get(sessions.SESSION_COOKIE, "")
+    token = websocket.cookies.get(sessions.cookie_name(sessions.SESSION_COOKIE, settings_of(websocket)), "")
     async with hub.writing():
         resolved = await sessions.resolve(
             sessionmaker_of(websocket), token, settings_of(websocket), datetime.now(UTC)

@@ -24,11 +24,13 @@ from emicronora.settings import PROJECT_ROOT, Settings
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 # Sent whatever the user's preferences: without the links nobody could get into their account, and the
 # notice of a password change is how the owner learns that someone else took it over (OWASP ASVS 2.2.3).
-ALWAYS_SENT = frozenset({"confirm_account", "password_reset", "password_changed"})
+# So is the answer to someone registering the address of an existing account: the page does not tell.
+ALWAYS_SENT = frozenset({"confirm_account", "password_reset", "password_changed", "account_exists"})
 SUBJECTS = {
     "confirm_account": lazy("Confirm your e-mail address for e-Micronora"),
     "password_reset": lazy("Reset your e-Micronora password"),
     "password_changed": lazy("Your e-Micronora password was changed"),
+    "account_exists": lazy("You already have an e-Micronora account"),
     "meeting_request_received": lazy("%(partner)s asks you for a B2B meeting"),
     "meeting_request_accepted": lazy("%(partner)s accepted your B2B meeting request"),
     "meeting_request_declined": lazy("%(partner)s declined your B2B meeting request"),

@@ -74,6 +74,16 @@ async def password_changed(db: AsyncSession, user: User, settings: Settings, now
     return await queue_email(db, user, "password_changed", context, settings=settings, now=now)
 
 
+async def account_exists(db: AsyncSession, user: User, settings: Settings, now: datetime) -> int | None:
+    """The answer to a registration with the address of an existing account: the page answers as for a new
+    account, and only the owner of the mailbox learns that the account exists and how to get back in."""
+    context = {
+        "login_link": f"{settings.site_origin}/login",
+        "forgot_link": f"{settings.site_origin}{FORGOT_PAGE}",
+    }
+    return await queue_email(db, user, "account_exists", context, settings=settings, now=now)
+
+
 async def _profile_users(db: AsyncSession, *profile_ids: int) -> dict[int, tuple[User, str]]:
     """For each profile: its user, and their company as participants see it."""
     rows = await db.execute(

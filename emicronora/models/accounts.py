@@ -104,7 +104,8 @@ class LoginSession(Base):
 
 
 class LoginAttempt(Base):
-    """Failed logins, kept in the database so that the rate limit holds across workers and restarts."""
+    """Recent attempts (logins, reset requests, registrations: `email` is `<kind>:<address>`, see
+    accounts.ratelimit), kept in the database so that the limits hold across workers and restarts."""
 
     __tablename__ = "login_attempts"
 

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from emicronora.models.base import Base, UTCDateTime, utcnow
 
 # Every kind of message. A user can turn off the kinds of mail.compose.KIND_LABELS; account confirmation,
-# password reset and the notice of a password change are always sent (mail.compose.ALWAYS_SENT).
+# password reset, the notice of a password change and the answer to a registration of a known address are
+# always sent (mail.compose.ALWAYS_SENT).
 EMAIL_KINDS = (
     "confirm_account",
     "password_reset",
     "password_changed",
+    "account_exists",
     "meeting_request_received",
     "meeting_request_accepted",
     "meeting_request_declined",

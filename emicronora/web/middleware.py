@@ -194,7 +194,9 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
         conn = HTTPConnection(scope)
-        identity = conn.cookies.get(sessions.SESSION_COOKIE) or conn.cookies.get(ANON_COOKIE)
+        session_cookie = sessions.cookie_name(sessions.SESSION_COOKIE, self.settings)
+        anon_cookie = sessions.cookie_name(ANON_COOKIE, self.settings)
+        identity = conn.cookies.get(session_cookie) or conn.cookies.get(anon_cookie)
         new_anon = None
         if not identity:
             identity = new_anon = secrets.token_urlsafe(32)
@@ -244,7 +246,7 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
 
-        cookie = f"{ANON_COOKIE}={new_anon}; Path=/; HttpOnly; SameSite=Lax"
+        cookie = f"{anon_cookie}={new_anon}; Path=/; HttpOnly; SameSite=Lax"
         if self.settings.https:
             cookie += "; Secure"
 
@@ -272,7 +274,7 @@ class VisitorMiddleware:
             return
         conn = HTTPConnection(scope)
         state: dict[str, Any] = scope.setdefault("state", {})
-        token = conn.cookies.get(sessions.SESSION_COOKIE)
+        token = conn.cookies.get(sessions.cookie_name(sessions.SESSION_COOKIE, state["settings"]))
         resolved = None
         if token:
             # A WebSocket handshake follows the page that opened it (which counted as activity); touching
@@ -304,7 +306,8 @@ def _clearing_cookie(send: Send, settings: Settings) -> Callable[[Message], Awai
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers = MutableHeaders(scope=message)
-            if sessions.SESSION_COOKIE + "=" not in " ".join(headers.getlist("set-cookie")):
+            name = sessions.cookie_name(sessions.SESSION_COOKIE, settings)
+            if name + "=" not in " ".join(headers.getlist("set-cookie")):
                 headers.append("Set-Cookie", sessions.expired_cookie(settings))
         await send(message)
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import select, update
 
+from emicronora.accounts import ratelimit
 from emicronora.models import LoginAttempt, LoginSession, User
 from emicronora.people import roles
 from tests.conftest import PASSWORD, csrf_token, login, post_form
@@ -161,7 +162,9 @@ async def test_login_is_throttled_per_ip_across_accounts(
     async with sessionmaker() as db, db.begin():
         now = datetime.now(UTC)
         db.add_all(
-            LoginAttempt(email=f"user{i}@example.org", ip="127.0.0.1", at=now)
+            LoginAttempt(
+                email=ratelimit.login_budget(f"user{i}@example.org", "", settings).key, ip="127.0.0.1", at=now
+            )
             for i in range(settings.login_max_failures_per_ip)
         )
     response = await post_form(

@@ -26,10 +26,9 @@ async def test_attendee_registers_stars_a_session_and_reads_it_in_english(
     await page.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
     await page.get_by_label("J’accepte les conditions d’utilisation").check()
     await page.get_by_role("button", name="Créer mon compte").click()
-    await expect(page).to_have_url(live_server + "/programme")
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Programme")
+    # The page answers alike whether the address had an account: it logs nobody in.
+    await expect(page.get_by_test_id("registration-sent")).to_be_visible()
 
-    await page.get_by_role("button", name="Se déconnecter").click()
     await page.get_by_role("link", name="Se connecter").click()
     await page.get_by_label("Adresse e-mail").fill("camille@example.org")
     await page.get_by_label("Mot de passe").fill(PASSWORD)

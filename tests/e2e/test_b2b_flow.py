@@ -46,7 +46,13 @@ async def register(
     await form.locator("input[name=password_confirm]").fill(PASSWORD)
     await form.locator("input[name=terms]").check()
     await form.locator("button[type=submit]").click()
-    await expect(page).not_to_have_url(re.compile(r"/register"))
+    await expect(page.get_by_test_id("registration-sent")).to_be_visible()
+    await page.goto(base + "/login")
+    form = page.locator("form[action='/login']")
+    await form.locator("input[name=email]").fill(email)
+    await form.locator("input[name=password]").fill(PASSWORD)
+    await form.locator("button[type=submit]").click()
+    await expect(page).not_to_have_url(re.compile(r"/login"))
     return context, page
 
 

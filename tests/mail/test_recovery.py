@@ -64,6 +64,8 @@ async def test_confirmation_link_confirms_once(
         user = await db.scalar(select(User).where(User.email == ADA))
     assert user.email_confirmed_at is not None
 
+    # Registering does not log in (the page answers the same for a known address): the password does.
+    await login(client, ADA)
     again = await post_form(client, path, {}, token_from="/account/email")
     assert again.status_code == 400 and "has expired or has already been used" in again.text
     assert (await client.get(path)).status_code == 400

@@ -37,16 +37,33 @@ def _register_page(request: Request, form: Form, status_code: int = 200) -> Resp
 
 
 async def register(request: Request) -> Response:
+    """A valid form is answered with the same page whether its address had an account or not: the mail
+    tells the owner which. Nobody is logged in here: the account is opened with its password once made."""
     if request.method == "GET":
         return _register_page(request, Form())
     form = await read_form(request)
-    now = datetime.now(UTC)
-    async with sessionmaker_of(request)() as db, db.begin():
-        user = await operations.register(db, form, settings_of(request), now, request.state.locale)
-        if user is None:
-            return _register_page(request, form, 400)
-        token = await open_browser_session(db, user, request, now)
-    return logged_in_redirect(request, token, "/programme")
+    settings = settings_of(request)
+    try:
+        accepted = await operations.register(
+            sessionmaker_of(request),
+            form,
+            client_ip(request),
+            settings,
+            datetime.now(UTC),
+            request.state.locale,
+        )
+    except operations.RegistrationThrottled:
+        form.error(
+            "email",
+            _(
+                "Too many registrations from here or for this address. Wait %(minutes)s minutes and retry.",
+                minutes=settings.registration_window_minutes,
+            ),
+        )
+        return _register_page(request, form, 429)
+    if not accepted:
+        return _register_page(request, form, 400)
+    return render(request, "accounts/register.html", {"form": Form(), "countries": [], "sent": True})
 
 
 async def login(request: Request) -> Response:
@@ -58,24 +75,25 @@ async def login(request: Request) -> Response:
     settings = settings_of(request)
     now = datetime.now(UTC)
     email = form.values.get("email", "")
-    async with sessionmaker_of(request)() as db, db.begin():
-        try:
-            user = await operations.authenticate(
-                db, email, form.values.get("password", ""), client_ip(request), settings, now
-            )
-        except operations.LoginThrottled:
-            form.error(
-                "email",
-                _(
-                    "Too many failed attempts. Wait %(minutes)s minutes and retry.",
-                    minutes=settings.login_window_minutes,
-                ),
-            )
-            return render(request, "accounts/login.html", {"form": form, "next": next_url}, 429)
-        token = await open_browser_session(db, user, request, now) if user is not None else None
-    if token is None:
+    sessionmaker = sessionmaker_of(request)
+    try:
+        user = await operations.authenticate(
+            sessionmaker, email, form.values.get("password", ""), client_ip(request), settings, now
+        )
+    except operations.LoginThrottled:
+        form.error(
+            "email",
+            _(
+                "Too many failed attempts. Wait %(minutes)s minutes and retry.",
+                minutes=settings.login_window_minutes,
+            ),
+        )
+        return render(request, "accounts/login.html", {"form": form, "next": next_url}, 429)
+    if user is None:
         form.error("password", _("Wrong e-mail address or password."))
         return render(request, "accounts/login.html", {"form": form, "next": next_url}, 400)
+    async with sessionmaker() as db, db.begin():
+        token = await open_browser_session(db, user, request, now)
     return logged_in_redirect(request, token, next_url)
 
 
