@@ -45,6 +45,7 @@ from emicronora.showroom.routes import organiser_routes as showroom_organiser_ro
 from emicronora.showroom.routes import routes as showroom_routes
 from emicronora.videos.routes import large_bodies as video_large_bodies
 from emicronora.videos.routes import routes as video_routes
+from emicronora.web import accesslog
 from emicronora.web.errors import EXCEPTION_HANDLERS
 from emicronora.web.middleware import (
     BodyLimitMiddleware,
@@ -98,6 +99,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        # Under any uvicorn (the Procfile's too), once it has set up its loggers: no token in its access log.
+        accesslog.install()
         engine = db.create_engine(settings.database_url)
         sessionmaker = db.create_sessionmaker(engine)
         hub = RoomHub(

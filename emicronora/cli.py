@@ -31,6 +31,7 @@ from emicronora.media.storage import LocalStorage
 from emicronora.models import JOB_STATUSES
 from emicronora.programme import queries as programme_queries
 from emicronora.settings import Settings
+from emicronora.web import accesslog
 
 
 @click.group()
@@ -65,6 +66,8 @@ def serve(host: str, port: int, workers: int, reload: bool, with_worker: bool) -
 
 
 def _serve(host: str, port: int, workers: int, reload: bool) -> None:
+    settings = Settings.from_env()
+    accesslog.install()
     uvicorn.run(
         "emicronora.asgi:app",
         # Room messages are small; a large frame is refused by the server before the app reads it.
@@ -75,6 +78,8 @@ def _serve(host: str, port: int, workers: int, reload: bool) -> None:
         workers=workers,
         reload=reload,
         proxy_headers=True,
+        # Only these proxies may say who the client is (X-Forwarded-For): login throttling counts per address.
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         server_header=False,
     )
 

@@ -8,6 +8,7 @@ either way."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -76,6 +77,9 @@ class Settings:
     database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'emicronora.sqlite3'}"
     secret_key: str = field(default="", repr=False)
     site_url: str = "http://127.0.0.1:8000"
+    # The proxies (addresses or networks, comma-separated; * for any) whose X-Forwarded-For and -Proto uvicorn
+    # believes: the client address that login throttling counts is only as true as this list.
+    forwarded_allow_ips: str = "127.0.0.1"
     contact_email: str = "contact@e-micronora.example"
     # memory:// (one process) or redis://host:port/db (several workers or hosts).
     broadcast_url: str = "memory://"
@@ -182,6 +186,11 @@ class Settings:
             raise SettingsError("EMICRONORA_DEFAULT_LOCALE must be fr or en")
         if not self.site_url.startswith(("http://", "https://")):
             raise SettingsError("EMICRONORA_SITE_URL must start with http:// or https://")
+        if not _proxies(self.forwarded_allow_ips):
+            raise SettingsError(
+                "EMICRONORA_FORWARDED_ALLOW_IPS must be * or comma-separated IP addresses or networks, "
+                f"not {self.forwarded_allow_ips!r}"
+            )
         if not self.meeting_room_url.startswith("https://"):
             raise SettingsError("EMICRONORA_MEETING_ROOM_URL must start with https://")
         if not self.database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
@@ -202,6 +211,19 @@ class Settings:
                 "EMICRONORA_SESSION_IDLE_MINUTES_ORGANISER cannot be longer than "
                 "EMICRONORA_SESSION_ABSOLUTE_HOURS"
             )
+
+
+def _proxies(value: str) -> bool:
+    """Whether uvicorn reads `value` as meant: it takes a mistyped address for a name that never matches."""
+    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    if entries == ["*"]:
+        return True
+    try:
+        for entry in entries:
+            ipaddress.ip_network(entry)  # strict, as uvicorn reads it: 10.0.0.1/8 is no network
+    except ValueError:
+        return False
+    return bool(entries)
 
 
 def env_name(field_name: str, metadata: Any) -> str:
