@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from emicronora.live import rights as live_rights
 from emicronora.models import LoginSession, User
 from emicronora.settings import Settings
 
@@ -100,8 +101,14 @@ async def resolve(
 
 
 async def close_session(db: AsyncSession, session_id: str) -> None:
-    await db.execute(delete(LoginSession).where(LoginSession.id == session_id))
+    """Ends one login session; once committed, the live-room sockets it opened close too."""
+    closed = await db.execute(
+        delete(LoginSession).where(LoginSession.id == session_id).returning(LoginSession.user_id)
+    )
+    for user_id in closed.scalars():
+        live_rights.user_changed(db, user_id)
 
 
 async def close_all_sessions(db: AsyncSession, user_id: int) -> None:
     await db.execute(delete(LoginSession).where(LoginSession.user_id == user_id))
+    live_rights.user_changed(db, user_id)

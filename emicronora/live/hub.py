@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import secrets
 import types
 from collections import deque
 from collections.abc import Callable, Coroutine, Generator, Iterable
@@ -19,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from emicronora.live import rights
 from emicronora.live.broadcast import Broadcast
 from emicronora.live.events import StoredEvent, events_after, last_seq, last_seqs
 from emicronora.live.snapshot import SnapshotCache
@@ -29,6 +32,11 @@ log = logging.getLogger("emicronora.live")
 PRESENCE_EVERY = 2.0
 CHECK_BEHIND_EVERY_TICKS = 3
 FAN_OUT_SLICE = 100
+# Close codes of the application's range (4000-4999): the page does not reconnect, it says why.
+SIGNED_OUT = 4401
+SESSION_CANCELLED = 4410
+# A rights notice between workers; room events start with '{"type":"event"'.
+_RIGHTS_PREFIX = '{"type":"rights"'
 
 
 # A text, or one framed once for the whole room (live/wire.py).
@@ -73,6 +81,10 @@ class Connection:
     dropped: bool = False
     # The highest event number sent (see _first_time).
     last_sent: int = 0
+    # Called when a notice says the person's login or rights changed (live/rights.py).
+    on_rights_changed: Callable[[], None] | None = None
+    # Why the socket is being closed on purpose (see end).
+    close_with: tuple[int, str] | None = None
     _items: deque[Outgoing | _Stalled] = field(init=False, default_factory=deque)
     _waiter: asyncio.Future[None] | None = field(init=False, default=None)
     _send_text: SendText | None = field(init=False, default=None)
@@ -92,6 +104,15 @@ class Connection:
             self._items.append(None)
         else:
             self._items.append((seq, text))
+        self._wake()
+
+    def end(self, code: int, reason: str) -> None:
+        """Closes the socket with `code` once what was offered before is sent; nothing is offered after."""
+        if self.dropped:
+            return
+        self.close_with = (code, reason)
+        self.dropped = True
+        self._items.append(None)
         self._wake()
 
     def _first_time(self, seq: int | None) -> bool:
@@ -183,6 +204,10 @@ class RoomHub:
         self.presence: dict[int, int] = {}
         self.snapshots = SnapshotCache()
         self._presence_task: asyncio.Task[None] | None = None
+        # Tells this worker's rights notices from the others' when they come back through the broadcast.
+        self.worker_key = secrets.token_hex(8)
+        self._notices: set[asyncio.Task[bool]] = set()
+        rights.attach(sessionmaker, self)
         bind = sessionmaker.kw.get("bind")
         # SQLite has one writer. Its busy handler gives up after busy_timeout, and while a crowd's fan-out
         # keeps the event loop busy a transaction holds the lock for longer: in this worker, writes take turns
@@ -202,6 +227,8 @@ class RoomHub:
             self._presence_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._presence_task
+        # Notices of changes committed before the shutdown still reach the other workers.
+        await asyncio.gather(*self._notices, return_exceptions=True)
         await self.broadcast.stop()
 
     async def join(self, room_id: int, connection: Connection) -> None:
@@ -242,7 +269,54 @@ class RoomHub:
             await self._deliver(event)
             await self.broadcast.publish(event.for_broadcast())
 
+    def rights_changed(self, notice: rights.RightsNotice) -> None:
+        """Right after a commit that changed someone's rights (live/rights.py): this worker's sockets react
+        before the request that made the change answers, the other workers' through the broadcast."""
+        self._apply_rights(notice)
+        message = {
+            "type": "rights",
+            "origin": self.worker_key,
+            "users": sorted(notice.user_ids),
+            "rooms": sorted(notice.cancelled_rooms),
+        }
+        sending = asyncio.get_running_loop().create_task(
+            self.broadcast.publish(json.dumps(message, separators=(",", ":")))
+        )
+        self._notices.add(sending)
+        sending.add_done_callback(self._notices.discard)
+
+    def _on_rights(self, raw: str) -> None:
+        try:
+            data = json.loads(raw)
+            notice = rights.RightsNotice(
+                frozenset(int(u) for u in data["users"]), frozenset(int(r) for r in data["rooms"])
+            )
+        except (ValueError, KeyError, TypeError):
+            log.warning("dropped a malformed rights notice")
+            return
+        if data.get("origin") != self.worker_key:
+            self._apply_rights(notice)
+
+    def _apply_rights(self, notice: rights.RightsNotice) -> None:
+        """A scan of the worker's sockets, for a change that happens a few times a day."""
+        for room_id in notice.cancelled_rooms:
+            for connection in tuple(self.rooms.get(room_id, ())):
+                connection.end(SESSION_CANCELLED, "session cancelled")
+        if not notice.user_ids:
+            return
+        for connections in tuple(self.rooms.values()):
+            for connection in tuple(connections):
+                if connection.user_id in notice.user_ids and connection.on_rights_changed is not None:
+                    connection.on_rights_changed()
+
+    def holding(self, room_id: int) -> asyncio.Lock:
+        """The room's lock: nothing is fanned out to its sockets while it is held."""
+        return self._lock(room_id)
+
     async def _on_message(self, raw: str) -> None:
+        if raw.startswith(_RIGHTS_PREFIX):
+            self._on_rights(raw)
+            return
         try:
             event = StoredEvent.from_broadcast(raw)
         except (ValueError, KeyError, TypeError):

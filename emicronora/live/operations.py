@@ -14,6 +14,7 @@ from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.live.events import StoredEvent, append_event, ensure_room
 from emicronora.live.queries import live_session_ids, moderates
+from emicronora.live.rights import user_changed
 from emicronora.models import Announcement, SessionModerator, User
 
 MAX_ANNOUNCEMENT = 500
@@ -57,6 +58,7 @@ async def appoint(db: AsyncSession, session_id: int, form: Form) -> User | None:
         return None
     db.add(SessionModerator(session_id=session_id, user_id=user.id))
     await db.flush()
+    user_changed(db, user.id)
     return user
 
 
@@ -68,4 +70,7 @@ async def remove(db: AsyncSession, session_id: int, user_id: int) -> bool:
         )
     )
     # A DELETE's result is a cursor result: it has the count of the rows it removed.
-    return bool(cast("CursorResult[Any]", result).rowcount)
+    removed = bool(cast("CursorResult[Any]", result).rowcount)
+    if removed:
+        user_changed(db, user_id)
+    return removed

@@ -17,6 +17,7 @@ from emicronora.live import actions
 from emicronora.live.events import StoredEvent
 from emicronora.live.permissions import RoomError
 from emicronora.models import Room, User
+from emicronora.models.base import MAX_ROW_ID
 
 # A frame of at most 4 KiB: 2,000 characters of text plus the envelope.
 MAX_FRAME_BYTES = 4096
@@ -186,6 +187,23 @@ HANDLERS: dict[str, Handler] = {
 POSTS = frozenset({"chat.post", "question.ask"})
 POST_LIMIT = (5, 10.0)
 OTHER_LIMIT = (30, 10.0)
+# A page of older messages is a read of a hundred rows: ten pages per ten seconds is more than anyone scrolls.
+HISTORY_LIMIT = (10, 10.0)
+# What only moderators may do: their right is read again from the database before each (they are rare).
+MODERATOR_ACTIONS = frozenset(
+    {"question.moderate", "poll.open", "poll.close", "chat.delete", "user.mute"}
+    | {"chat.close", "room.moderated"}
+)
+
+
+def history_before(data: dict[str, Any]) -> int | None:
+    """The id older messages end before; None for the newest."""
+    before = data.get("before")
+    if before is None:
+        return None
+    if isinstance(before, bool) or not isinstance(before, int) or not 0 < before <= MAX_ROW_ID + 1:
+        raise RoomError("invalid", _("This message could not be read."))
+    return before
 
 
 def error_message(error: RoomError, client_id: str | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.models import Announcement, Session, SessionModerator, User
@@ -26,6 +26,16 @@ async def moderates(db: AsyncSession, session_id: int, user_id: int) -> bool:
         )
     )
     return found is not None
+
+
+async def moderates_now(db: AsyncSession, session_id: int, user_id: int) -> bool:
+    """Whether the person moderates the session as the database says now (an active organiser, or one of its
+    moderators): one query on the primary key and the moderators' unique index."""
+    appointed = exists().where(SessionModerator.session_id == session_id, SessionModerator.user_id == user_id)
+    found = await db.scalar(
+        select(or_(User.is_organiser, appointed)).where(User.id == user_id, User.is_active.is_(True))
+    )
+    return bool(found)
 
 
 async def list_moderators(db: AsyncSession, session_id: int) -> list[User]:

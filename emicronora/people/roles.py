@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from emicronora.accounts import sessions
 from emicronora.i18n import _
+from emicronora.live import rights as live_rights
 from emicronora.models import User
 
 
@@ -55,6 +56,7 @@ async def set_organiser(db: AsyncSession, user: User, actor: User | None, make: 
     """Gives or takes the organiser role; False when it already was so. The actor is None from the CLI."""
     if user.is_organiser == make:
         return False
+    live_rights.user_changed(db, user.id)  # organisers moderate every live room
     if make:
         user.is_organiser = True
         await db.flush()

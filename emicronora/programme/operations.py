@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.forms import Form
 from emicronora.i18n import _
+from emicronora.live import rights as live_rights
 from emicronora.live.embeds import DEFAULT_JITSI_HOSTS
 from emicronora.models import Day, Session, Speaker, Star, Theme, session_speakers
 from emicronora.programme import forms, queries
@@ -202,6 +203,7 @@ def cancel_session(session: Session, now: datetime) -> bool:
         return False
     session.is_cancelled = True
     _touch(session, now, rescheduled=True)
+    live_rights.session_cancelled(session)  # its live room closes once this commits
     return True
 
 

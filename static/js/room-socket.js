@@ -1,15 +1,19 @@
 // A room's WebSocket that comes back by itself. After a drop it waits an exponentially growing delay with
 // jitter (so that a thousand pages cut off at once do not all knock at the same instant), capped at ten
 // seconds, and reconnects to the address `url()` gives at that moment (the room resumes after its last seq).
+// A close code of the application's range (4000-4999: signed out, session cancelled) is final: no reconnect,
+// `onEnd(code)` says why.
 
 const BASE_DELAY = 500;
 const MAX_DELAY = 10_000;
 
 export class RoomSocket {
-  constructor({ url, onMessage, onDown }) {
+  constructor({ url, onMessage, onDown, onEnd }) {
     this.url = url;
     this.onMessage = onMessage;
     this.onDown = onDown;
+    this.onEnd = onEnd;
+    this.ended = false;
     this.socket = null;
     this.failures = 0;
     this.timer = null;
@@ -43,7 +47,7 @@ export class RoomSocket {
   connect() {
     clearTimeout(this.timer);
     this.timer = null;
-    if (this.socket !== null) return;
+    if (this.socket !== null || this.ended) return;
     let socket;
     try {
       socket = new WebSocket(this.url());
@@ -55,9 +59,15 @@ export class RoomSocket {
     socket.addEventListener("message", (event) => {
       if (this.socket === socket) this.onMessage(event.data);
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (event.code >= 4000 && event.code < 5000) {
+        this.ended = true;
+        clearTimeout(this.timer);
+        this.onEnd(event.code);
+        return;
+      }
       this.onDown(this.failures);
       this.scheduleRetry();
     });
@@ -66,7 +76,7 @@ export class RoomSocket {
   // Forgets the current socket without waiting for its closing handshake, which never ends while offline.
   drop() {
     const socket = this.socket;
-    if (socket === null) return;
+    if (socket === null || this.ended) return;
     this.socket = null;
     try {
       socket.close();
@@ -78,11 +88,11 @@ export class RoomSocket {
   }
 
   retryNow() {
-    if (this.socket === null) this.connect();
+    if (this.socket === null && !this.ended) this.connect();
   }
 
   scheduleRetry() {
-    if (this.timer !== null) return;
+    if (this.timer !== null || this.ended) return;
     const ceiling = Math.min(MAX_DELAY, BASE_DELAY * 2 ** this.failures);
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);
     this.failures += 1;

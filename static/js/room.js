@@ -15,6 +15,7 @@ const NEAR_EDGE = 48; // pixels: "at the bottom", "at the top"
 const MUTE_MINUTES = 10;
 const MAX_POLL_OPTIONS = 6;
 const LONG_RECONNECT = 5; // failed attempts before the page suggests reloading
+const SESSION_CANCELLED = 4410; // the server's close codes (live/hub.py); any other of 4000-4999: signed out
 
 const root = document.getElementById("room");
 if (root) startRoom(root);
@@ -54,6 +55,8 @@ function startRoom(root) {
     moderator: false,
     welcomed: false,
     ended: root.dataset.state === "ended",
+    // Why the server closed the room for good (signed out, session cancelled); "" while it is open.
+    closedBy: "",
     chatClosed: false,
     moderated: false,
     mutedUntil: null,
@@ -81,6 +84,14 @@ function startRoom(root) {
       state.welcomed = false;
       state.historyLoading = false;
       setStatus("reconnecting", failures >= LONG_RECONNECT ? t("reconnectingLong") : t("reconnecting"));
+    },
+    onEnd: (code) => {
+      state.welcomed = false;
+      state.historyLoading = false;
+      state.closedBy = code === SESSION_CANCELLED ? t("cancelledRoom") : t("signedOut");
+      setStatus("closed", state.closedBy);
+      renderRoomState();
+      renderHistoryNote();
     },
   });
 
@@ -114,6 +125,11 @@ function startRoom(root) {
         break;
       case "history":
         history(message.messages || []);
+        break;
+      case "rights":
+        // A fresh snapshot follows: what a moderator sees, or no longer sees.
+        state.moderator = Boolean(message.moderator);
+        renderRoomState();
         break;
       default:
         break;
@@ -208,6 +224,10 @@ function startRoom(root) {
   }
 
   function refused(message) {
+    if (state.historyLoading && message.code === "rate_limited") {
+      state.historyLoading = false;
+      renderHistoryNote();
+    }
     const entry = message.client_id ? state.pending.get(message.client_id) : null;
     if (!entry) {
       showError(currentTab() === "chat" ? "chat" : currentTab() === "polls" ? "polls" : "question", message.message);
@@ -580,8 +600,8 @@ function startRoom(root) {
     for (const node of root.querySelectorAll("[data-moderator-only]")) {
       node.hidden = !state.moderator || state.ended;
     }
-    ui.chatForm.hidden = state.ended;
-    ui.questionForm.hidden = state.ended;
+    ui.chatForm.hidden = state.ended || state.closedBy !== "";
+    ui.questionForm.hidden = state.ended || state.closedBy !== "";
     const chatInput = ui.chatForm.querySelector("textarea");
     chatInput.disabled = state.chatClosed && !state.moderator;
     let chatNote = "";

@@ -244,3 +244,20 @@ async def test_visitors_who_are_not_logged_in_are_invited_to_log_in(
     )
     await expect(page.locator("#room")).to_have_count(0)
     await context.close()
+
+
+async def test_a_room_page_says_it_is_closed_and_stops_when_its_login_ends(
+    live_server: str, browser: Browser, live_session: int
+) -> None:
+    """Logging out in another tab closes the room's socket at once: the page says why and does not knock
+    again, instead of reconnecting for ever to a refused handshake."""
+    context, page = await logged_in(browser, live_server, ATTENDEE)
+    await enter_room(page, live_server, live_session)
+    other_tab = await context.new_page()
+    await other_tab.goto(live_server + "/programme")
+    await other_tab.locator("form[action='/logout'] button").click()
+    status = page.locator("[data-testid=room-status]")
+    await expect(status).to_have_attribute("data-state", "closed")
+    await expect(status).not_to_be_empty()
+    await expect(page.locator("[data-testid=chat-form]")).to_be_hidden()
+    await context.close()

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from emicronora.live import client as live_client
+from emicronora.live.hub import SIGNED_OUT
 from emicronora.models import ChatMessage, LoginSession, User
 from tests.live.conftest import make_live
 
@@ -70,7 +71,7 @@ async def test_a_disabled_account_can_no_longer_act_in_a_room_it_had_joined(
     await client.send(type="chat.post", client_id="after", body="should not be stored")
     with pytest.raises(ConnectionClosed) as closed:
         await client.wait_for(lambda m: m.get("type") == "ack" and m["client_id"] == "after")
-    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == SIGNED_OUT
     async with sessionmaker() as db:
         bodies = (await db.scalars(select(ChatMessage.body))).all()
     assert bodies == ["still welcome"]
@@ -90,7 +91,7 @@ async def test_a_login_that_timed_out_can_no_longer_act_in_a_room_it_had_joined(
     await client.send(type="chat.post", client_id="late", body="should not be stored")
     with pytest.raises(ConnectionClosed) as closed:
         await client.wait_for(lambda m: m.get("type") == "ack")
-    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == SIGNED_OUT
     async with sessionmaker() as db:
         assert (await db.scalars(select(ChatMessage.body))).all() == []
 
