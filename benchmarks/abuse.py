@@ -604,7 +604,7 @@ def hashes_cell(row: Row) -> str:
 
 def table(rows: list[Row]) -> None:
     print(
-        f"{'scenario':<38}{'code':<18}{'RSS MiB idle>peak':>18}  {'statuses':<28}{'answer s p50/max':>17}"
+        f"{'scenario':<38}{'code':<20}{'RSS MiB idle>peak':>18}  {'statuses':<28}{'answer s p50/max':>17}"
         f"{'hashes (cpu)':>14}  {'target':<30}met"
     )
     for row in rows:
@@ -612,7 +612,7 @@ def table(rows: list[Row]) -> None:
         verdict = "met" if not missed else "NOT MET: " + ", ".join(missed)
         rss = f"{row.idle_kib / 1024:.0f} > {row.peak_kib / 1024:.0f}" if row.peak_kib else "-"
         print(
-            f"{TITLES[row.scenario]:<38}{row.side.label:<18}{rss:>18}  {statuses_cell(row):<28}"
+            f"{TITLES[row.scenario]:<38}{row.side.label:<20}{rss:>18}  {statuses_cell(row):<28}"
             f"{answer_cell(row):>17}{hashes_cell(row):>14}  {TARGETS[row.scenario]:<30}{verdict}"
         )
 
@@ -704,7 +704,15 @@ def main() -> None:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="abuse-") as tmp:
         folder = Path(tmp)
-        sides = [Side("after", "after (tree)", ROOT)]
+        head = subprocess.run(  # noqa: S603
+            [shutil.which("git") or "git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout.strip()
+        sides = [Side("after", f"after tree@{head}", ROOT)]  # the working tree, edits included
         try:
             if args.after:
                 short = unpack(args.after, folder / "after")
