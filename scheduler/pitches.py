@@ -14,6 +14,7 @@ extract placements -> explain the pitches left out. The model is in `scheduler.p
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping
 
@@ -58,13 +59,14 @@ _NO_SCHEDULE = {
 }
 
 
-def schedule_pitches(problem: PitchProblem) -> PitchSchedule:
-    """Place the pitches of `problem`; never raises for a pitch that cannot be placed, but reports it."""
+def schedule_pitches(problem: PitchProblem, stop: threading.Event | None = None) -> PitchSchedule:
+    """Place the pitches of `problem`; never raises for a pitch that cannot be placed, but reports it. `stop`,
+    set during the solve, ends it early with the best schedule found so far."""
     started = time.perf_counter()
     analysis = analyse_pitches(problem)
     built = build_pitch_model(problem, analysis)
     run = solve_model(
-        built.model, time_limit_s=problem.time_limit_s, workers=problem.workers, seed=problem.seed
+        built.model, time_limit_s=problem.time_limit_s, workers=problem.workers, seed=problem.seed, stop=stop
     )
 
     if not run.has_solution:

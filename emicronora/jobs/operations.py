@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import exists, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from emicronora.models import Job
 from emicronora.models.base import utcnow
@@ -13,10 +14,15 @@ CANCELLABLE = ("queued", "running")
 
 
 async def retry(db: AsyncSession, job_id: int) -> bool:
-    """A failed (or cancelled) job queued again now, its attempts counted afresh; False if it is not one."""
+    """A failed (or cancelled) job queued again now, its attempts counted afresh; False if it is not one, or
+    if another job holding its active key is queued or running (a second B2B solve)."""
+    other = aliased(Job)
+    holder = exists().where(
+        other.active_key == Job.active_key, other.status.in_(CANCELLABLE), other.id != Job.id
+    )
     result = await db.execute(
         update(Job)
-        .where(Job.id == job_id, Job.status.in_(RETRYABLE))
+        .where(Job.id == job_id, Job.status.in_(RETRYABLE), or_(Job.active_key.is_(None), ~holder))
         .values(
             status="queued",
             attempts=0,

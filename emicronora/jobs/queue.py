@@ -29,21 +29,26 @@ async def enqueue(
     run_after: datetime | None = None,
     max_attempts: int = 5,
     user_id: int | None = None,
+    active_key: str | None = None,
 ) -> int | None:
     """Queues a job in the caller's transaction: it commits or rolls back with the change that causes it.
-    With `key`, a job of the same key already queued (or run) makes this a no-op that returns None."""
+    With `key`, a job of the same key already queued (or run) makes this a no-op that returns None. With
+    `active_key`, so does a job of the same active key that is queued or running: one at a time, decided by
+    the database's unique index (a concurrent transaction holding the key makes this one wait for its end)."""
     insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(Job).values(
         kind=kind,
         queue=queue,
         payload=payload,
         key=key,
+        active_key=active_key,
         run_after=run_after or utcnow(),
         max_attempts=max_attempts,
         user_id=user_id,
     )
-    if key is not None:
-        statement = statement.on_conflict_do_nothing(index_elements=["key"])
+    if key is not None or active_key is not None:
+        # No conflict target: either unique index (the key's, or the partial one of the active keys) applies.
+        statement = statement.on_conflict_do_nothing()
     job_id = await db.scalar(statement.returning(Job.id))
     return None if job_id is None else int(job_id)
 

@@ -23,6 +23,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "emicronora.dashboard.jobs",
     "emicronora.b2b.meetings.jobs",
     "emicronora.b2b.scheduling.jobs",
+    "emicronora.pitches.jobs",
 )
 
 
@@ -44,6 +45,11 @@ class JobContext:
                 .where(Job.id == self.job_id)
                 .values(progress_done=done, progress_total=total, progress_text=text[:200])
             )
+
+    async def keep_result(self, db: AsyncSession, result: dict[str, Any]) -> None:
+        """Stores what the page that queued this job shows of its end, in the handler's transaction `db`: it
+        commits with the handler's own writes."""
+        await db.execute(update(Job).where(Job.id == self.job_id).values(result=result))
 
     async def cancel_requested(self) -> bool:
         """Someone asked to cancel this job: a long handler checks between steps and ends early."""

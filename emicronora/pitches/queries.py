@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emicronora.models import Company, PitchCall, PitchProposal, PitchSlot, Session, Theme, Video
+from emicronora.models import Company, Job, PitchCall, PitchProposal, PitchSlot, Session, Theme, Video
 
 
 async def closed_theme_ids(db: AsyncSession) -> set[int]:
@@ -88,3 +88,21 @@ async def running_order(db: AsyncSession, session_id: int) -> list[tuple[PitchSl
         .order_by(PitchSlot.position)
     )
     return [(slot, proposal, company) for slot, proposal, company in rows.all()]
+
+
+# The pitch programme's solves: jobs of this kind (pitches/jobs.py), read back by the organisers' page.
+SCHEDULE_JOB = "pitches.schedule"
+
+
+async def schedule_run(db: AsyncSession, job_id: int) -> Job | None:
+    return await db.scalar(select(Job).where(Job.id == job_id, Job.kind == SCHEDULE_JOB))
+
+
+async def active_schedule_run(db: AsyncSession) -> Job | None:
+    """The schedule queued or running now, if any."""
+    return await db.scalar(
+        select(Job)
+        .where(Job.kind == SCHEDULE_JOB, Job.status.in_(("queued", "running")))
+        .order_by(Job.id.desc())
+        .limit(1)
+    )

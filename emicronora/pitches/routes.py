@@ -17,6 +17,7 @@ organiser_routes: list[BaseRoute] = [
     Route("/pitches/{proposal_id:int}/review", organiser.review_proposal, methods=["POST"]),
     Route("/pitches/calls/{theme_id:int}", organiser.toggle_call, methods=["POST"]),
     Route("/pitches/schedule", organiser.schedule, methods=["POST"]),
+    Route("/pitches/runs/{job_id:int}/progress", organiser.schedule_progress, methods=["GET"]),
     Route("/pitches/publish", organiser.publish, methods=["POST"]),
     Route("/pitches/slots/{slot_id:int}/move", organiser.move_slot, methods=["POST"]),
     Route("/pitches/slots/{slot_id:int}/lock", organiser.lock_slot, methods=["POST"]),

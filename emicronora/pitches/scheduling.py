@@ -1,5 +1,6 @@
-"""The pitch programme: build the scheduler's problem from the database, run it off the event loop, store the
-result as draft slots, adjust by hand, publish. (The programme's reads are in queries.py.)
+"""The pitch programme: build the scheduler's problem from the database, store the solver's result as draft
+slots with a summary for the organisers' page, adjust by hand, publish. (The programme's reads are in
+queries.py; the solve itself is a job, jobs.py.)
 
 Published and locked slots are passed to the solver as locks, so re-running after publication only places
 the new pitches. A published slot that moves gets its `sequence` bumped, like a session, so that the
@@ -11,15 +12,24 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-import anyio.to_thread
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.i18n import _, ngettext
-from emicronora.models import Company, PitchProposal, PitchSlot, Session, Speaker, Theme, session_speakers
+from emicronora.models import (
+    Company,
+    Job,
+    PitchProposal,
+    PitchSlot,
+    Session,
+    Speaker,
+    Theme,
+    session_speakers,
+)
 from emicronora.pitches import queries
-from scheduler import Interval, Pitch, PitchProblem, PitchSchedule, PitchSession, SlotRef, schedule_pitches
+from scheduler import Interval, Pitch, PitchProblem, PitchSchedule, PitchSession, SlotRef
 
 TIME_LIMIT_S = 10.0
 
@@ -64,9 +74,7 @@ async def _speaker_busy(db: AsyncSession, names: set[str]) -> dict[str, tuple[In
     return {name: tuple(intervals) for name, intervals in busy.items()}
 
 
-async def build_problem(
-    db: AsyncSession, *, workers: int = 2
-) -> tuple[PitchProblem, dict[int, tuple[PitchProposal, Company]]]:
+async def build_problem(db: AsyncSession, *, workers: int = 2) -> PitchProblem:
     themes = {t.id: t.slug for t in (await db.scalars(select(Theme))).all()}
     sessions = tuple(
         PitchSession(
@@ -102,25 +110,12 @@ async def build_problem(
                 locked=SlotRef(slot.session_id, slot.position) if keep and slot is not None else None,
             )
         )
-    problem = PitchProblem(
-        sessions=sessions, pitches=tuple(pitches), time_limit_s=TIME_LIMIT_S, workers=workers
-    )
-    return problem, {p.id: (p, c) for p, c in accepted}
+    return PitchProblem(sessions=sessions, pitches=tuple(pitches), time_limit_s=TIME_LIMIT_S, workers=workers)
 
 
-async def solve(problem: PitchProblem) -> PitchSchedule:
-    """CP-SAT runs in a worker thread: the web server keeps answering during the solve."""
-    return await anyio.to_thread.run_sync(schedule_pitches, problem)
-
-
-async def store_result(
-    db: AsyncSession,
-    schedule: PitchSchedule,
-    accepted: dict[int, tuple[PitchProposal, Company]],
-    now: datetime,
-) -> list[Unscheduled]:
+async def store_result(db: AsyncSession, schedule: PitchSchedule, now: datetime) -> dict[str, Any]:
     """Writes the placements as slots (draft unless already published) and drops the drafts of proposals that
-    are no longer placed or no longer accepted."""
+    are no longer placed or no longer accepted. Returns the run's summary (plain JSON, shown by `summary`)."""
     slots = {slot.proposal_id: slot for slot in (await db.scalars(select(PitchSlot))).all()}
     placed = set()
     for placement in schedule.placements:
@@ -150,15 +145,85 @@ async def store_result(
     stale = [pid for pid, slot in slots.items() if pid not in placed and not slot.is_published]
     if stale:
         await db.execute(delete(PitchSlot).where(PitchSlot.proposal_id.in_(stale)))
-    return [
-        Unscheduled(
-            accepted[int(u.pitch_id)][0],
-            accepted[int(u.pitch_id)][1],
-            reason_text(u.reason_code, dict(u.params)),
+    return {
+        "status": str(schedule.status),
+        "placed": len(schedule.placements),
+        "same_sector_neighbours": schedule.same_sector_neighbours,
+        "wall_time_s": round(schedule.wall_time_s, 2),
+        "unplaced": [
+            {"proposal": int(u.pitch_id), "reason": str(u.reason_code), "params": dict(u.params)}
+            for u in schedule.unplaced
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A finished run as the organisers' page shows it, in the reader's language."""
+
+    status: str
+    placed: int
+    not_placed: int
+    same_sector_neighbours: int
+    wall_time_s: float
+    unscheduled: list[Unscheduled]
+
+
+async def summary(db: AsyncSession, stored: dict[str, Any]) -> Summary:
+    """The stored summary of a run with its unplaced pitches (those still proposed) and their reasons."""
+    unplaced = list(stored.get("unplaced", []))
+    ids = [int(item["proposal"]) for item in unplaced]
+    found = {
+        proposal.id: (proposal, company)
+        for proposal, company in (
+            await db.execute(
+                select(PitchProposal, Company)
+                .join(Company, Company.id == PitchProposal.company_id)
+                .where(PitchProposal.id.in_(ids))
+            )
+        ).all()
+    }
+    return Summary(
+        status=str(stored.get("status", "")),
+        placed=int(stored.get("placed", 0)),
+        not_placed=len(unplaced),
+        same_sector_neighbours=int(stored.get("same_sector_neighbours", 0)),
+        wall_time_s=float(stored.get("wall_time_s", 0.0)),
+        unscheduled=[
+            Unscheduled(*found[int(item["proposal"])], reason_text(item["reason"], dict(item["params"])))
+            for item in unplaced
+            if int(item["proposal"]) in found
+        ],
+    )
+
+
+def run_view(job: Job) -> dict[str, Any]:
+    """A schedule's state as its progress bar shows it (the page, and JSON for the script that follows it)."""
+    done = job.status not in ("queued", "running")
+    total = max(job.progress_total, 1)
+    if job.status == "queued":
+        text = _("Waiting for a worker…")
+        if job.error:
+            text = _("An attempt failed; it will be tried again.")
+    elif job.status == "running":
+        text = _(
+            "Solving: %(elapsed)s s of at most %(limit)s s",
+            elapsed=job.progress_done,
+            limit=job.progress_total or round(TIME_LIMIT_S),
         )
-        for u in schedule.unplaced
-        if int(u.pitch_id) in accepted
-    ]
+    elif job.status == "done":
+        text = _("Done.")
+    elif job.status == "cancelled":
+        text = _("Cancelled: the pitch programme is unchanged.")
+    else:
+        text = _("The scheduling failed: the pitch programme is unchanged. Schedule again.")
+    return {
+        "id": job.id,
+        "status": job.status,
+        "done": done,
+        "fraction": 1.0 if done else round(min(1.0, job.progress_done / total), 3),
+        "text": text,
+    }
 
 
 def place_slot(

@@ -211,14 +211,8 @@ ACTIONS = [
         "pitch_slot",
         {"session_id": "{pitch}", "position": "1"},
     ),
-    Action(
-        "/organiser/pitches/schedule",
-        "pitch.schedule",
-        "pitch_programme",
-        None,
-        detail=("placed", 1),
-        status=200,
-    ),
+    # The solve is a job (run by the worker): the entry names the job that the request queued.
+    Action("/organiser/pitches/schedule", "pitch.schedule", "job", None, detail=("kind", "pitches.schedule")),
     # B2B meetings.
     Action(
         "/organiser/b2b/settings",

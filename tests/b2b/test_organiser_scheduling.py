@@ -2,15 +2,19 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emicronora.b2b.scheduling import engine, jobs
+from emicronora.b2b.scheduling import queries as scheduling_queries
 from emicronora.jobs import worker as worker_module
-from emicronora.models import B2BProfile, Job, Meeting, MeetingSlot, SolveRun
+from emicronora.jobs.worker import Worker
+from emicronora.models import B2BProfile, Job, Meeting, MeetingSlot, SolveRun, User
 from scheduler.b2b_validate import validate_assignments
 from tests.b2b.organiser_world import (
     BASE,
@@ -304,6 +308,39 @@ async def test_a_run_needs_slots_and_meetings_and_a_sane_time_limit(
         assert "e-time_limit" in response.text
     async with sessionmaker() as db:
         assert await db.scalar(select(func.count()).select_from(SolveRun)) == 0
+
+
+async def test_two_organisers_starting_a_run_at_the_same_moment_get_one_run(
+    client: httpx.AsyncClient,
+    make_user: Callable[..., Awaitable[User]],
+    sessionmaker: async_sessionmaker[AsyncSession],
+    own_worker: Worker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both requests look for a run in progress before either has written its own (the barrier holds each
+    until both have looked): the database still keeps one run and refuses the other with the usual message."""
+    await small_event(sessionmaker)
+    await log_in_organiser(client, make_user)
+    both_looked = asyncio.Barrier(2)
+    looked_up = scheduling_queries.run_in_progress
+
+    async def look_at_the_same_moment(db: AsyncSession, now: datetime) -> SolveRun | None:
+        found = await looked_up(db, now)
+        async with asyncio.timeout(10):
+            await both_looked.wait()
+        return found
+
+    monkeypatch.setattr(scheduling_queries, "run_in_progress", look_at_the_same_moment)
+    answers = await asyncio.gather(start(client), start(client))
+    assert sorted(answer.status_code for answer in answers) == [303, 400]
+    refused = next(answer for answer in answers if answer.status_code == 400)
+    assert "A run is in progress: wait for it to finish or stop it." in refused.text
+    async with sessionmaker() as db:
+        runs = list((await db.scalars(select(SolveRun))).all())
+        solves = list((await db.scalars(select(Job).where(Job.kind == jobs.SOLVE))).all())
+    assert [job.payload["run_id"] for job in solves] == [run.id for run in runs]
+    assert len(runs) == 1
+    assert run_id_of(next(answer for answer in answers if answer.status_code == 303)) == runs[0].id
 
 
 # Progress and stop ---------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ log = logging.getLogger("emicronora.b2b")
 
 SOLVE = "b2b.solve"
 SCHEDULE_MAILS = "b2b.schedule_mails"
+ACTIVE_KEY = f"{SOLVE}@active"
 PROGRESS_EVERY_S = 0.5
 # How long the engine gets to hand back its best schedule once asked to stop, before its process is killed.
 STOP_GRACE_S = 20.0
@@ -141,7 +142,13 @@ async def start(
     db.add(run)
     await db.flush()
     # One attempt after a failure: the run shows the error; a worker that dies leaves the job to another one.
-    await enqueue(db, SOLVE, {"run_id": run.id}, key=f"{SOLVE}:{run.id}", max_attempts=2)
+    # The active key makes it one run at a time, even when two organisers start one at the same moment from
+    # two web workers: the database keeps one of the jobs, and the other run is rolled back with its request.
+    queued = await enqueue(
+        db, SOLVE, {"run_id": run.id}, key=f"{SOLVE}:{run.id}", max_attempts=2, active_key=ACTIVE_KEY
+    )
+    if queued is None:
+        raise StartError(_("A run is in progress: wait for it to finish or stop it."))
     return run.id
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from emicronora import audit
 from emicronora.forms import Form
+from emicronora.i18n import _
 from emicronora.mail import notify as mail_notify
-from emicronora.pitches import operations, queries, scheduling
+from emicronora.pitches import jobs, operations, queries, scheduling
 from emicronora.programme import queries as programme
 from emicronora.web.actors import actor_of
 from emicronora.web.context import require_organiser, sessionmaker_of, settings_of
@@ -26,8 +27,15 @@ ORGANISER_PAGE = "/organiser/pitches"
 async def organiser_pitches(
     request: Request, form: Form | None = None, status_code: int = 200, **extra: object
 ) -> Response:
+    """With `?run=<job>`, that schedule's state (then its result); otherwise the schedule running now, if
+    any."""
     require_organiser(request)
+    asked = request.query_params.get("run", "")
     async with sessionmaker_of(request)() as db:
+        if asked.isdigit() and len(asked) < 10:
+            run = await queries.schedule_run(db, int(asked))
+        else:
+            run = await queries.active_schedule_run(db)
         context = {
             "proposals": await queries.all_proposals(db),
             "themes": await programme.list_themes(db),
@@ -35,21 +43,34 @@ async def organiser_pitches(
             "form": form or Form(),
             "slots": await queries.programme_rows(db),
             "pitch_sessions": await queries.pitch_sessions(db),
+            "run": run,
+            "run_view": scheduling.run_view(run) if run is not None else None,
+            "summary": await scheduling.summary(db, run.result) if run is not None and run.result else None,
             **extra,
         }
     return render(request, "pitches/organiser.html", context, status_code=status_code)
 
 
 async def schedule(request: Request) -> Response:
+    """Queues the solve (the worker runs it) with its audit entry, and shows its progress."""
+    user = require_organiser(request)
+    async with sessionmaker_of(request)() as db, db.begin():
+        job_id = await jobs.start(db, user.id)
+        if job_id is not None:
+            details = {"kind": jobs.SCHEDULE}
+            await audit.record_action(db, actor_of(request), "pitch.schedule", "job", job_id, details)
+    if job_id is None:
+        form = Form()
+        form.error("schedule", _("The pitches are being scheduled already: wait for the result."))
+        return await organiser_pitches(request, form, 409)
+    return see_other(f"{ORGANISER_PAGE}?run={job_id}#programme")
+
+
+async def schedule_progress(request: Request) -> Response:
     require_organiser(request)
     async with sessionmaker_of(request)() as db:
-        problem, accepted = await scheduling.build_problem(db)
-    result = await scheduling.solve(problem)
-    async with sessionmaker_of(request)() as db, db.begin():
-        unscheduled = await scheduling.store_result(db, result, accepted, datetime.now(UTC))
-        details = {"placed": len(result.placements), "unscheduled": len(unscheduled)}
-        await audit.record_action(db, actor_of(request), "pitch.schedule", "pitch_programme", "", details)
-    return await organiser_pitches(request, result=result, unscheduled=unscheduled)
+        run = found_or_404(await queries.schedule_run(db, request.path_params["job_id"]))
+    return JSONResponse(scheduling.run_view(run), headers={"Cache-Control": "no-store"})
 
 
 async def move_slot(request: Request) -> Response:
