@@ -4,12 +4,12 @@ every room that is live when it is posted) and the session moderators they appoi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.accounts.queries import find_user_by_email
+from emicronora.db.results import rowcount
 from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.live.events import StoredEvent, append_event, ensure_room
@@ -70,7 +70,7 @@ async def remove(db: AsyncSession, session_id: int, user_id: int) -> bool:
         )
     )
     # A DELETE's result is a cursor result: it has the count of the rows it removed.
-    removed = bool(cast("CursorResult[Any]", result).rowcount)
+    removed = bool(rowcount(result))
     if removed:
         user_changed(db, user_id)
     return removed

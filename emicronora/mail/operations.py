@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.audit.entries import Actor
 from emicronora.audit.operations import record_action
+from emicronora.db.results import rowcount
 from emicronora.mail import notify, tokens
 from emicronora.mail.compose import OPTIONAL_KINDS
 from emicronora.mail.queries import account
@@ -53,7 +53,7 @@ async def retry(db: AsyncSession, email: OutboxEmail, actor: Actor, now: datetim
         .execution_options(synchronize_session=False)
     )
     # An UPDATE's result is a cursor result: it has the count of the rows it changed.
-    if not cast("CursorResult[Any]", result).rowcount:
+    if not rowcount(result):
         return False
     log.info("outbox message %s queued again by an organiser", email.id)
     details = {"kind": email.kind, "to": email.to_address}

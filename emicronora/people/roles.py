@@ -4,13 +4,12 @@ without any active organiser."""
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from emicronora.accounts import sessions
+from emicronora.db.results import rowcount
 from emicronora.i18n import _
 from emicronora.live import rights as live_rights
 from emicronora.models import User
@@ -47,7 +46,7 @@ async def _remove_organiser(db: AsyncSession, user: User, values: dict[str, bool
         .execution_options(synchronize_session=False)
     )
     # An UPDATE's result is a cursor result: it has the count of the rows it changed.
-    if cast("CursorResult[Any]", result).rowcount != 1:
+    if rowcount(result) != 1:
         raise RoleRefused(_("The fair needs at least one active organiser: appoint another one first."))
     await db.refresh(user)
 

@@ -11,12 +11,12 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
 
 import anyio
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from emicronora.db.results import rowcount
 from emicronora.i18n import _
 from emicronora.media.queries import MIB, quota_left, used_bytes
 from emicronora.media.storage import MediaStorage
@@ -230,7 +230,7 @@ async def count_view(db: AsyncSession, video_id: int, viewer_id: int | None, now
         .values(views=Video.views)
         .execution_options(synchronize_session=False)
     )
-    if cast("CursorResult[Any]", await db.execute(lock)).rowcount == 0:
+    if rowcount(await db.execute(lock)) == 0:
         return False
     if viewer_id is not None:
         recent = select(VideoView.id).where(

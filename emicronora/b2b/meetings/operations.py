@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emicronora.b2b.marketplace.queries import active_participant
 from emicronora.b2b.meetings import forms, queries
+from emicronora.db.results import rowcount
 from emicronora.forms import Form
 from emicronora.i18n import _
 from emicronora.models import B2BProfile, B2BSettings, Meeting, MeetingRequest, Unavailability
@@ -48,8 +48,7 @@ async def expire_requests(db: AsyncSession, now: datetime) -> int:
         .values(status="expired")
         .execution_options(synchronize_session=False)
     )
-    # An UPDATE's result is a CursorResult, which SQLAlchemy types as a plain Result.
-    return cast("CursorResult[Any]", result).rowcount or 0
+    return rowcount(result)
 
 
 async def lists(db: AsyncSession, profile: B2BProfile, now: datetime) -> queries.RequestLists:

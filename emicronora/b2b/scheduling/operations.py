@@ -7,15 +7,17 @@ changes gets a higher `sequence` (and a new `updated_at`), so that calendar feed
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from emicronora.b2b.meetings.operations import room_url
 from emicronora.b2b.scheduling import forms, queries
+from emicronora.db.results import rowcount
 from emicronora.forms import Form, combine
 from emicronora.i18n import _, ngettext
 from emicronora.models import (
@@ -265,32 +267,31 @@ async def toggle_lock(db: AsyncSession, meeting: Meeting, now: datetime) -> None
     meeting.is_locked = not meeting.is_locked
 
 
-def room_url(settings: Settings) -> str:
-    """A video room of its own: the configured address and a random room name nobody can guess."""
-    base = (
-        settings.meeting_room_url
-        if settings.meeting_room_url.endswith("/")
-        else settings.meeting_room_url + "/"
-    )
-    return f"{base}emicronora-{secrets.token_urlsafe(12)}"
-
-
 async def publish(db: AsyncSession, settings: Settings, now: datetime) -> int:
-    """Publishes every draft meeting with a slot (each gets a video room if it has none); returns how many."""
+    """Publishes every draft meeting with a slot (each gets a video room if it has none); returns how many.
+
+    Two statements whatever the number of meetings (a fair of 10,000 participants publishes in one request):
+    one UPDATE for the state, one executemany for the rooms of those that have none."""
     await _refuse_if_running(db, now)
     drafts = (
-        await db.scalars(
-            select(Meeting).where(
-                Meeting.is_published.is_(False), Meeting.slot_id.is_not(None), Meeting.status == "scheduled"
-            )
+        Meeting.is_published.is_(False),
+        Meeting.slot_id.is_not(None),
+        Meeting.status == "scheduled",
+    )
+    without_room = (await db.scalars(select(Meeting.id).where(*drafts, Meeting.room_url == ""))).all()
+    published = await db.execute(
+        update(Meeting).where(*drafts).values(is_published=True, updated_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    if without_room:
+        # One Core executemany: each meeting its own unguessable room.
+        table = cast(Table, Meeting.__table__)
+        set_room = (
+            update(table).where(table.c.id == bindparam("meeting_id")).values(room_url=bindparam("room"))
         )
-    ).all()
-    for meeting in drafts:
-        meeting.is_published = True
-        meeting.updated_at = now
-        if not meeting.room_url:
-            meeting.room_url = room_url(settings)
-    return len(drafts)
+        base = settings.meeting_room_url
+        await db.execute(set_room, [{"meeting_id": mid, "room": room_url(base)} for mid in without_room])
+    return rowcount(published)
 
 
 async def request_stop(db: AsyncSession, run: SolveRun) -> bool:
