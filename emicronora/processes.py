@@ -196,6 +196,8 @@ def _child_main(name: str, progress_every_s: float) -> int:
     sys.stdout = sys.stderr
     # Ctrl-C in a terminal reaches the whole process group: the parent decides when its child stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Below the servers on a shared machine: a solve may take every core it finds, the live rooms come first.
+    os.nice(10)
     inp = sys.stdin.buffer
     lock = threading.Lock()
 
