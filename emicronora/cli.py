@@ -57,12 +57,20 @@ def serve(host: str, port: int, workers: int, reload: bool, with_worker: bool) -
     """Serve the web application."""
     # The worker stops with the server, Ctrl-C included (it gets the SIGINT of the terminal too).
     child = subprocess.Popen([sys.executable, "-m", "emicronora", "worker"]) if with_worker else None
+    if child is not None:
+        # uvicorn raises a SIGTERM again once it has shut down: exit through `finally`, which stops the
+        # worker, instead of dying at once and leaving it behind (a process manager's stop, docker stop).
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         _serve(host, port, workers, reload)
     finally:
         if child is not None:
             child.send_signal(signal.SIGTERM)
             child.wait()
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _serve(host: str, port: int, workers: int, reload: bool) -> None:

@@ -16,12 +16,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, ConsoleMessage, expect
+
+from tests.e2e.conftest import running_server
 
 pytestmark = pytest.mark.e2e
 
@@ -68,23 +69,8 @@ def export_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
     subprocess.run([*cli, "demo", "--start", "2020-09-22"], env=env, check=True, capture_output=True)
     _add_registrations(db_path, REGISTRATIONS)
-    log = (folder / "server.log").open("w")
-    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(base_url + "/login", timeout=1):  # noqa: S310 - our own server
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start: " + (folder / "server.log").read_text())
+    with running_server(env, folder, port) as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
 
 
 async def test_organiser_follows_a_large_background_export_and_downloads_it(
@@ -96,14 +82,12 @@ async def test_organiser_follows_a_large_background_export_and_downloads_it(
     script_errors: list[str] = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
     # CSP refusals and script errors show in the console; the browser's own favicon probe does not count.
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error"
-            and not message.location.get("url", "").endswith("/favicon.ico")
-            and script_errors.append(message.text)
-        ),
-    )
+
+    def console_error(message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            script_errors.append(message.text)
+
+    page.on("console", console_error)
     await page.goto(export_server + "/login")
     form = page.locator("form[action='/login']")
     await form.locator("input[name=email]").fill(ORGANISER)
@@ -123,7 +107,9 @@ async def test_organiser_follows_a_large_background_export_and_downloads_it(
     await expect(download_link).to_be_hidden()
     # The module polls and moves the bar without a reload, then reveals the link.
     seen: set[float] = set()
+    deadline = time.monotonic() + 120
     while not await download_link.is_visible():
+        assert time.monotonic() < deadline, f"the export never ended; progress seen: {sorted(seen)}"
         seen.add(float(await progress.evaluate("bar => bar.value")))
         await page.wait_for_timeout(200)
     assert any(0 < value < 1 for value in seen), seen
