@@ -180,9 +180,7 @@ async def _solve(context: JobContext, run_id: int, plan: engine.Plan) -> engine.
     started = time.monotonic()
     # Not cancelled with this job: a cancelled job still waits for the engine's best schedule.
     solving = asyncio.ensure_future(
-        processes.run_in_child(
-            engine.solve, plan, on_progress=latest.report, stop=stop, grace_s=STOP_GRACE_S
-        )
+        processes.run_in_child(engine.solve, plan, on_progress=latest.report, stop=stop, grace_s=STOP_GRACE_S)
     )
     try:
         while not solving.done():
