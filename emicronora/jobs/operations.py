@@ -6,6 +6,7 @@ from sqlalchemy import exists, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from emicronora.jobs.registry import load_handlers
 from emicronora.models import Job
 from emicronora.models.base import utcnow
 
@@ -47,10 +48,14 @@ async def cancel(db: AsyncSession, job_id: int) -> str | None:
         update(Job)
         .where(Job.id == job_id, Job.status == "queued")
         .values(status="cancelled", error="Cancelled.", finished_at=now)
-        .returning(Job.id)
+        .returning(Job.kind, Job.payload)
         .execution_options(synchronize_session=False)
     )
-    if queued.first() is not None:
+    cancelled = queued.first()
+    if cancelled is not None:
+        kind = load_handlers().get(cancelled.kind)
+        if kind is not None and kind.on_cancel is not None:
+            await kind.on_cancel(db, cancelled.payload)
         return "cancelled"
     running = await db.execute(
         update(Job)

@@ -60,12 +60,17 @@ class JobContext:
 Handler = Callable[[JobContext, dict[str, Any]], Awaitable[None]]
 
 
+# What a kind's own rows become when its job is cancelled before it ran (in the cancelling transaction).
+CancelHook = Callable[[AsyncSession, dict[str, Any]], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str
     run: Handler
     queue: str
     timeout_s: float | None
+    on_cancel: CancelHook | None = None
 
 
 @dataclass(frozen=True)
@@ -79,12 +84,13 @@ PERIODIC: dict[str, Periodic] = {}
 
 
 def handler(
-    kind: str, *, queue: str = "default", timeout_s: float | None = None
+    kind: str, *, queue: str = "default", timeout_s: float | None = None, on_cancel: CancelHook | None = None
 ) -> Callable[[Handler], Handler]:
-    """Declares the handler of `kind`; `timeout_s` fails a run that takes longer (it is retried)."""
+    """Declares the handler of `kind`; `timeout_s` fails a run that takes longer (it is retried); `on_cancel`
+    closes the area's own record of a job cancelled before it started (a running one ends in its handler)."""
 
     def register(function: Handler) -> Handler:
-        KINDS[kind] = Kind(kind, function, queue, timeout_s)
+        KINDS[kind] = Kind(kind, function, queue, timeout_s, on_cancel)
         return function
 
     return register

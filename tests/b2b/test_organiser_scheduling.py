@@ -742,3 +742,20 @@ def test_slots_are_grouped_by_event_day_and_half_day() -> None:
         (4, "2020-09-23", "morning", 2),  # 00:30 the next day
         (3, "2020-09-23", "morning", 2),  # 09:00
     ]
+
+
+async def test_a_run_cancelled_before_a_worker_took_it_shows_as_cancelled_and_blocks_nothing(
+    client: httpx.AsyncClient, make_user, sessionmaker, own_worker
+) -> None:
+    await small_event(sessionmaker)
+    await log_in_organiser(client, make_user)
+    run_id = run_id_of(await start(client))
+    async with sessionmaker() as db:
+        job_id = await db.scalar(select(Job.id).where(Job.key == f"{jobs.SOLVE}:{run_id}"))
+    cancelled = await post_form(client, f"/organiser/jobs/{job_id}/cancel", {}, token_from="/organiser/jobs")
+    assert cancelled.status_code == 303
+    progress = (await client.get(f"{BASE}/runs/{run_id}/progress")).json()
+    assert (progress["status"], progress["done"]) == ("cancelled", True)
+    assert "This run was cancelled before it started" in (await client.get(f"{BASE}/runs/{run_id}")).text
+    # The organiser can start again at once instead of waiting for the cancelled run to time out.
+    assert run_id_of(await start(client)) != run_id

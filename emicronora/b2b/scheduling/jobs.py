@@ -152,7 +152,14 @@ async def start(
     return run.id
 
 
-@handler(SOLVE, timeout_s=SOLVE_TIMEOUT_S)
+async def run_cancelled(db: AsyncSession, payload: dict[str, Any]) -> None:
+    """A run whose job was cancelled before a worker took it: nothing solved; the next run may start."""
+    run = await db.get(SolveRun, int(payload["run_id"]))
+    if run is not None and run.status == "running":
+        run.status, run.finished_at = "cancelled", datetime.now(UTC)
+
+
+@handler(SOLVE, timeout_s=SOLVE_TIMEOUT_S, on_cancel=run_cancelled)
 async def solve_run(context: JobContext, payload: dict[str, Any]) -> None:
     """Solves the run from its row: the plan is read again now, so that it holds what changed while queued."""
     run_id = int(payload["run_id"])
