@@ -53,7 +53,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import threading
 import time
@@ -64,6 +63,10 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.trees import Side, free_port, unpack
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = Path(sys.executable).parent
@@ -98,35 +101,6 @@ CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 # --- the two trees and their servers ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Side:
-    name: str  # "before" or "after"
-    label: str  # what the table shows
-    tree: Path
-
-
-def unpack(rev: str, target: Path) -> str:
-    """The files of `rev` (what `git worktree add` would check out) in `target`; returns the short hash."""
-    git = shutil.which("git") or "git"
-    short = subprocess.run(  # noqa: S603
-        [git, "rev-parse", "--short", rev], cwd=ROOT, check=True, capture_output=True, text=True, timeout=30
-    ).stdout.strip()
-    archive = target.with_suffix(".tar")
-    with archive.open("wb") as out:
-        subprocess.run([git, "archive", rev], cwd=ROOT, check=True, stdout=out, timeout=120)  # noqa: S603
-    target.mkdir()
-    with tarfile.open(archive) as tar:
-        tar.extractall(target, filter="data")
-    archive.unlink()
-    return short
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def side_env(side: Side, database: Path, media: Path, port: int) -> dict[str, str]:

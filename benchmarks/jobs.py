@@ -51,7 +51,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import traceback
@@ -64,6 +63,10 @@ from pathlib import Path
 import httpx
 
 SCRIPT = Path(__file__).resolve()
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.trees import Side, free_port, unpack  # noqa: E402
+
 ROOT = SCRIPT.parent.parent
 VENV = Path(sys.executable).parent
 EMICRONORA = str(VENV / "emicronora")
@@ -79,35 +82,6 @@ PROBER_PRIORITY = -10
 
 
 # --- trees, databases, processes ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Side:
-    name: str  # "before" or "after"
-    label: str
-    tree: Path
-
-
-def unpack(rev: str, target: Path) -> str:
-    """The files of `rev` in `target` (git archive, so that the repository's worktrees are left alone)."""
-    git = shutil.which("git") or "git"
-    short = subprocess.run(  # noqa: S603
-        [git, "rev-parse", "--short", rev], cwd=ROOT, check=True, capture_output=True, text=True, timeout=30
-    ).stdout.strip()
-    archive = target.with_suffix(".tar")
-    with archive.open("wb") as out:
-        subprocess.run([git, "archive", rev], cwd=ROOT, check=True, stdout=out, timeout=120)  # noqa: S603
-    target.mkdir()
-    with tarfile.open(archive) as tar:
-        tar.extractall(target, filter="data")
-    archive.unlink()
-    return short
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def side_env(side: Side, database: Path, port: int, extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from emicronora.pitches.views import manage, organiser
+from emicronora.pitches.views import exhibitor, organiser
 
 routes: list[BaseRoute] = [
-    Route(manage.EXHIBITOR_PAGE, manage.exhibitor_pitches, methods=["GET", "POST"]),
+    Route(exhibitor.EXHIBITOR_PAGE, exhibitor.exhibitor_pitches, methods=["GET", "POST"]),
 ]
 
 organiser_routes: list[BaseRoute] = [

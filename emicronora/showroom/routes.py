@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from emicronora.showroom.views import display, leads, manage, organiser, team
+from emicronora.showroom.views import display, exhibitor, leads, organiser, team
 
 AREA = "/exhibitor-area"
 INNOVATION = AREA + "/innovations/{innovation_id:int}"
@@ -15,11 +15,11 @@ routes: list[BaseRoute] = [
     Route("/exhibitors", display.directory, methods=["GET"]),
     Route("/exhibitors/{slug:str}", display.showroom, methods=["GET"]),
     Route("/exhibitors/{slug:str}/contact", display.contact, methods=["POST"]),
-    Route(AREA + "/showroom", manage.edit_showroom, methods=["GET", "POST"]),
-    Route(AREA + "/innovations/new", manage.new_innovation, methods=["GET", "POST"]),
-    Route(INNOVATION + "/edit", manage.edit_innovation, methods=["GET", "POST"]),
-    Route(INNOVATION + "/delete", manage.delete_innovation, methods=["POST"]),
-    Route(INNOVATION + "/move", manage.move_innovation, methods=["POST"]),
+    Route(AREA + "/showroom", exhibitor.edit_showroom, methods=["GET", "POST"]),
+    Route(AREA + "/innovations/new", exhibitor.new_innovation, methods=["GET", "POST"]),
+    Route(INNOVATION + "/edit", exhibitor.edit_innovation, methods=["GET", "POST"]),
+    Route(INNOVATION + "/delete", exhibitor.delete_innovation, methods=["POST"]),
+    Route(INNOVATION + "/move", exhibitor.move_innovation, methods=["POST"]),
     Route(AREA + "/team", team.team, methods=["GET"]),
     Route(AREA + "/team/invite", team.invite, methods=["POST"]),
     Route(AREA + "/team/members/{user_id:int}/remove", team.remove_member, methods=["POST"]),
@@ -31,7 +31,7 @@ routes: list[BaseRoute] = [
 
 organiser_routes: list[BaseRoute] = [
     Route("/showrooms", organiser.showroom_list, methods=["GET"]),
-    Route("/showrooms/{company_id:int}/edit", manage.edit_showroom, methods=["GET", "POST"]),
+    Route("/showrooms/{company_id:int}/edit", exhibitor.edit_showroom, methods=["GET", "POST"]),
     Route("/showrooms/{company_id:int}/approve", organiser.set_approval, methods=["POST"]),
     Route("/showrooms/{company_id:int}/unapprove", organiser.set_approval, methods=["POST"]),
 ]

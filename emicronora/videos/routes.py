@@ -6,8 +6,8 @@ from starlette.routing import BaseRoute, Route
 
 from emicronora.media.queries import MIB
 from emicronora.settings import Settings
-from emicronora.videos.views import display, files, manage
-from emicronora.videos.views.manage import AREA
+from emicronora.videos.views import display, exhibitor, files
+from emicronora.videos.views.exhibitor import AREA
 from emicronora.web.middleware import LargeBody
 
 VIDEO = AREA + "/{video_id:int}"
@@ -25,14 +25,14 @@ routes: list[BaseRoute] = [
     Route("/videos", display.gallery, methods=["GET"]),
     Route("/videos/{video_id:int}", display.video_page, methods=["GET"]),
     Route("/videos/{video_id:int}/contact", display.contact, methods=["POST"]),
-    Route(AREA, manage.video_list, methods=["GET"]),
-    Route(AREA + "/new", manage.new_video, methods=["GET", "POST"]),
-    Route(VIDEO + "/edit", manage.edit_video, methods=["GET", "POST"]),
+    Route(AREA, exhibitor.video_list, methods=["GET"]),
+    Route(AREA + "/new", exhibitor.new_video, methods=["GET", "POST"]),
+    Route(VIDEO + "/edit", exhibitor.edit_video, methods=["GET", "POST"]),
     Route(VIDEO + "/upload", files.upload_page, methods=["GET"]),
     upload,
     Route(VIDEO + "/poster", files.poster, methods=["POST"]),
     Route(VIDEO + "/poster/remove", files.remove_poster, methods=["POST"]),
-    Route(VIDEO + "/publish", manage.publish, methods=["POST"]),
-    Route(VIDEO + "/unpublish", manage.publish, methods=["POST"]),
-    Route(VIDEO + "/delete", manage.delete, methods=["POST"]),
+    Route(VIDEO + "/publish", exhibitor.publish, methods=["POST"]),
+    Route(VIDEO + "/unpublish", exhibitor.publish, methods=["POST"]),
+    Route(VIDEO + "/delete", exhibitor.delete, methods=["POST"]),
 ]

@@ -5,18 +5,26 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from emicronora.b2b.meetings.views import manage, organiser
+from emicronora.b2b.meetings.views import organiser, participant
 
 routes: list[BaseRoute] = [
-    Route(manage.REQUESTS_PAGE, manage.requests_page, methods=["GET"]),
-    Route(manage.NEW_REQUEST_PAGE, manage.new_request, methods=["GET", "POST"]),
-    Route(manage.REQUESTS_PAGE + "/{request_id:int}/accept", manage.accept_request, methods=["POST"]),
-    Route(manage.REQUESTS_PAGE + "/{request_id:int}/decline", manage.decline_request, methods=["POST"]),
-    Route(manage.REQUESTS_PAGE + "/{request_id:int}/withdraw", manage.withdraw_request, methods=["POST"]),
-    Route(manage.AVAILABILITY_PAGE, manage.availability_page, methods=["GET", "POST"]),
-    Route(manage.AGENDA_PAGE, manage.agenda_page, methods=["GET"]),
-    Route("/b2b/meetings/{meeting_id:int}/book", manage.book_meeting, methods=["POST"]),
-    Route("/b2b/meetings/{meeting_id:int}/cancel", manage.cancel_meeting, methods=["POST"]),
+    Route(participant.REQUESTS_PAGE, participant.requests_page, methods=["GET"]),
+    Route(participant.NEW_REQUEST_PAGE, participant.new_request, methods=["GET", "POST"]),
+    Route(
+        participant.REQUESTS_PAGE + "/{request_id:int}/accept", participant.accept_request, methods=["POST"]
+    ),
+    Route(
+        participant.REQUESTS_PAGE + "/{request_id:int}/decline", participant.decline_request, methods=["POST"]
+    ),
+    Route(
+        participant.REQUESTS_PAGE + "/{request_id:int}/withdraw",
+        participant.withdraw_request,
+        methods=["POST"],
+    ),
+    Route(participant.AVAILABILITY_PAGE, participant.availability_page, methods=["GET", "POST"]),
+    Route(participant.AGENDA_PAGE, participant.agenda_page, methods=["GET"]),
+    Route("/b2b/meetings/{meeting_id:int}/book", participant.book_meeting, methods=["POST"]),
+    Route("/b2b/meetings/{meeting_id:int}/cancel", participant.cancel_meeting, methods=["POST"]),
 ]
 # Relative to the /organiser mount.
 organiser_routes: list[BaseRoute] = [

@@ -16,7 +16,7 @@ from emicronora.i18n import _
 from emicronora.media import streaming, uploads
 from emicronora.media.queries import MIB
 from emicronora.videos import operations, queries
-from emicronora.videos.views.manage import (
+from emicronora.videos.views.exhibitor import (
     AREA,
     area_user,
     manageable_or_404,

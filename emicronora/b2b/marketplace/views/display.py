@@ -13,7 +13,7 @@ from starlette.responses import Response
 from emicronora.accounts.forms import countries
 from emicronora.b2b.marketplace import queries, search, suggestions
 from emicronora.b2b.marketplace.permissions import may_see
-from emicronora.b2b.marketplace.views.manage import PROFILE_URL
+from emicronora.b2b.marketplace.views.profile import PROFILE_URL
 from emicronora.showroom import domain
 from emicronora.web.context import current_user, require_user, sessionmaker_of
 from emicronora.web.pagination import existing_page, page_number

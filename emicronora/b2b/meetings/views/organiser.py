@@ -9,7 +9,7 @@ from starlette.responses import Response
 from emicronora import audit
 from emicronora.b2b.marketplace.queries import cards
 from emicronora.b2b.meetings import forms, operations, queries
-from emicronora.b2b.meetings.views.manage import request_id, utc_now
+from emicronora.b2b.meetings.views.participant import request_id, utc_now
 from emicronora.forms import Form
 from emicronora.mail import notify as mail_notify
 from emicronora.models import MeetingRequest
